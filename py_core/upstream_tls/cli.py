@@ -1,0 +1,198 @@
+"""The command line: check and fix for CI pipelines and pre-commit.
+
+Exit codes: 0 nothing to report, 1 findings (warning or worse), 2 bad input
+or usage — always with a one-line message that names the file and line.
+"""
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import sys
+import tempfile
+
+from . import engine
+from .findings import Severity
+from .model import Diagnostic
+from .options import DEFAULT_CA_FILE, Options, parse_version
+from .parse import InputError
+from .render import diagnostic_line, fix_summary, json_report, rule_doc, rules_table, text_report
+from .rules import RULES, RULES_BY_CODE
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+EVIDENCE_OPTIONS = ("error_log", "upstream_cert", "write_ca", "client_cert", "client_key")
+
+
+class UsageError(Exception):
+    """Bad input or usage, reported as one line and exit code 2."""
+
+
+def read_input(path: str) -> tuple[str, str]:
+    """(text, display name). Bytes that are not UTF-8 survive the round trip
+    (surrogateescape), so fix never damages what it does not edit."""
+    try:
+        data = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
+    return data.decode("utf-8", "surrogateescape"), "<stdin>" if path == "-" else path
+
+
+def write_output(text: str) -> None:
+    sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
+    sys.stdout.flush()
+
+
+def write_in_place(path: str, text: str) -> None:
+    """Replace `path` atomically, keeping the previous content as PATH.bak."""
+    directory = os.path.dirname(os.path.abspath(path))
+    with open(path, "rb") as original, open(path + ".bak", "wb") as backup:
+        backup.write(original.read())
+    mode = os.stat(path).st_mode & 0o7777
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".upstream-tls-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(text.encode("utf-8", "surrogateescape"))
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def options_from(args) -> Options:
+    version = None
+    if getattr(args, "nginx_version", None):
+        try:
+            version = parse_version(args.nginx_version)
+        except ValueError as exc:
+            raise UsageError(f"--nginx-version: {exc}") from None
+    return Options(mode=getattr(args, "mode", None) or getattr(args, "profile", "production"),
+                   nginx_version=version, ca_file=getattr(args, "ca_file", DEFAULT_CA_FILE),
+                   ssl_name=getattr(args, "ssl_name", None))
+
+
+def report_diagnostics(diagnostics: list[Diagnostic]) -> int:
+    for diagnostic in diagnostics:
+        print(diagnostic_line(diagnostic), file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def failing(findings) -> bool:
+    return any(finding.severity is not Severity.INFO for finding in findings)
+
+
+def run_check(args) -> int:
+    text, name = read_input(args.file)
+    report = engine.check(text, options_from(args), name)
+    if report.diagnostics:
+        return report_diagnostics(report.diagnostics)
+    if args.format == "json":
+        write_output(json_report(report, options_from(args).mode))
+    elif args.format == "sarif":
+        from .sarif import sarif_report
+        write_output(sarif_report(report))
+    else:
+        write_output(text_report(report))
+    return EXIT_FINDINGS if failing(report.findings) else EXIT_CLEAN
+
+
+def run_fix(args) -> int:
+    given = [f"--{option.replace('_', '-')}" for option in EVIDENCE_OPTIONS if getattr(args, option)]
+    if given:
+        raise UsageError(f"fix: {', '.join(given)} needs the diagnosis engine, which this version does not have yet")
+    if args.in_place and args.file == "-":
+        raise UsageError("fix: --in-place needs a FILE, not standard input")
+    text, name = read_input(args.file)
+    result = engine.fix(text, options_from(args), name, unsafe_fixes=args.unsafe_fixes)
+    if result.diagnostics:
+        return report_diagnostics(result.diagnostics)
+    if args.in_place:
+        if result.changed:
+            write_in_place(args.file, result.text)
+    elif args.diff:
+        write_output("".join(difflib.unified_diff(
+            text.splitlines(keepends=True), result.text.splitlines(keepends=True),
+            fromfile=name, tofile=f"{name} (fixed)")))
+    else:
+        write_output(result.text)
+    sys.stderr.write(fix_summary(result))
+    return EXIT_FINDINGS if failing(result.remaining) else EXIT_CLEAN
+
+
+def run_rules(args) -> int:
+    if args.code:
+        rule = RULES_BY_CODE.get(args.code.upper()) or next((r for r in RULES if r.name == args.code), None)
+        if rule is None:
+            raise UsageError(f"rule: no rule {args.code!r}; `upstream-tls rule` lists them")
+        write_output(rule_doc(rule))
+    elif args.format == "markdown":
+        write_output(rules_table())
+    else:
+        write_output("".join(f"{rule.code}  {rule.name:<36} {rule.severity.value:<8} {rule.summary}\n"
+                             for rule in RULES))
+    return EXIT_CLEAN
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line and exit code 2."""
+
+    def error(self, message):
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+    parser = Parser(prog="upstream-tls", description="Find and fix the nginx 502 behind an HTTPS upstream.")
+    parser.add_argument("--version", action="version", version=f"upstream-tls {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+
+    def common(sub):
+        sub.add_argument("file", nargs="?", default="-", metavar="FILE",
+                         help="a location/server block, nginx.conf or `nginx -T` output; - for stdin (default)")
+        sub.add_argument("--nginx-version", metavar="X.Y.Z", help="version-dependent defaults (protocols)")
+
+    check = commands.add_parser("check", help="report upstream TLS problems")
+    common(check)
+    check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    check.add_argument("--profile", choices=("production", "dev"), default="production",
+                       help="dev does not ask for verification where it is merely left off")
+    check.set_defaults(run=run_check)
+
+    fix = commands.add_parser("fix", help="print the input with the fixes applied")
+    common(fix)
+    fix.add_argument("--mode", choices=("production", "dev"), default="production",
+                     help="production: verify and name the upstream (default); dev: the smallest unsafe change "
+                          "that makes one location work")
+    fix.add_argument("--ca-file", default=DEFAULT_CA_FILE, metavar="PATH",
+                     help=f"path written into proxy_ssl_trusted_certificate (default {DEFAULT_CA_FILE})")
+    fix.add_argument("--ssl-name", metavar="NAME", help="the DNS name in the upstream certificate (proxy_ssl_name)")
+    fix.add_argument("--unsafe-fixes", action="store_true",
+                     help="also apply fixes marked unsafe (they reach other locations or change behaviour)")
+    output = fix.add_mutually_exclusive_group()
+    output.add_argument("--diff", action="store_true", help="print a unified diff instead of the whole text")
+    output.add_argument("--in-place", action="store_true", help="rewrite FILE atomically, keeping FILE.bak")
+    for option in EVIDENCE_OPTIONS:
+        fix.add_argument(f"--{option.replace('_', '-')}", metavar="FILE", help="(comes with diagnose)")
+    fix.set_defaults(run=run_fix)
+
+    rule = commands.add_parser("rule", help="list the rules, or explain one (upstream-tls rule UT001)")
+    rule.add_argument("code", nargs="?", help="a rule code or name")
+    rule.add_argument("--format", choices=("text", "markdown"), default="text")
+    rule.set_defaults(run=run_rules)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return args.run(args)
+    except (UsageError, InputError) as exc:
+        print(f"upstream-tls: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_CLEAN
+    except Exception as exc:  # the promise is one line, never a traceback
+        print(f"upstream-tls: internal error: {type(exc).__name__}: {exc} — please report it", file=sys.stderr)
+        return EXIT_BAD_INPUT

@@ -1,0 +1,90 @@
+"""check and fix, the two operations every face (CLI, browser, API) offers."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .findings import Applicability, Finding
+from .model import Config, Diagnostic
+from .options import Options
+from .parse import DEFAULT_NAME, parse
+from .rewrite import apply_edits, conflicts
+from .rules import RULES, Context
+
+MAX_ROUNDS = 8
+RULE_ORDER = {rule.code: index for index, rule in enumerate(RULES)}
+
+
+@dataclass
+class Report:
+    config: Config
+    findings: list[Finding]
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return self.config.diagnostics
+
+    @property
+    def offsets(self) -> dict[str, int]:
+        return {source.path: source.offset for source in self.config.files}
+
+
+def check(text: str, options: Options = Options(), name: str = DEFAULT_NAME) -> Report:
+    """Findings for `text`. Malformed input gives diagnostics and no findings:
+    rules on half a tree would report things that are not there."""
+    config = parse(text, name)
+    if config.diagnostics:
+        return Report(config, [])
+    ctx = Context(config, options)
+    findings = [finding for rule in RULES for finding in rule.check(ctx)]
+    findings.sort(key=Finding.sort_key)
+    return Report(config, findings)
+
+
+@dataclass
+class FixResult:
+    original: str
+    text: str
+    applied: list[Finding] = field(default_factory=list)
+    remaining: list[Finding] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.original
+
+    @property
+    def placeholders(self) -> list[str]:
+        return list(dict.fromkeys(note for finding in self.applied for note in finding.fix.placeholders))
+
+
+def allowed_applicability(options: Options, unsafe_fixes: bool) -> frozenset[Applicability]:
+    """Production applies safe fixes (unsafe ones on request); dev applies its
+    unsafe quick fixes because asking for dev mode is that request."""
+    if unsafe_fixes or not options.production:
+        return frozenset({Applicability.SAFE, Applicability.UNSAFE})
+    return frozenset({Applicability.SAFE})
+
+
+def fix(text: str, options: Options = Options(), name: str = DEFAULT_NAME, unsafe_fixes: bool = False) -> FixResult:
+    """Apply fixes round by round until none applies: edits that overlap wait
+    for the next round, so the result is a fixed point (fix is idempotent)."""
+    allowed = allowed_applicability(options, unsafe_fixes)
+    result = FixResult(text, text)
+    for _ in range(MAX_ROUNDS):
+        report = check(result.text, options, name)
+        result.diagnostics = report.diagnostics
+        result.remaining = report.findings
+        chosen, edits = [], []
+        for finding in sorted(report.findings, key=lambda finding: RULE_ORDER[finding.code]):
+            if finding.fix is None or finding.fix.applicability not in allowed or not finding.fix.edits:
+                continue
+            new = [edit for edit in finding.fix.edits if edit not in edits]
+            if any(conflicts(edit, other, report.offsets) for edit in new for other in edits):
+                continue
+            chosen.append(finding)
+            edits.extend(new)
+        if not edits:
+            break
+        result.text = apply_edits(result.text, edits, report.offsets)
+        result.applied.extend(chosen)
+    return result

@@ -1,0 +1,167 @@
+"""The parsed configuration: directives with parent links and line spans, and
+nginx's inheritance rules for looking up the value in effect at any level."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Directives nginx treats as arrays: a level inherits them only when it sets
+# none of its own (the classic proxy_set_header trap).
+ARRAY_DIRECTIVES = frozenset(
+    {"proxy_set_header", "grpc_set_header", "uwsgi_param", "proxy_ssl_conf_command",
+     "grpc_ssl_conf_command", "uwsgi_ssl_conf_command", "add_header"}
+)
+
+
+class Node:
+    """A directive; a block directive has `children` (a list, maybe empty).
+
+    `line` is where the directive's name is, `end_line` where its `;` or
+    closing `}` is. `starts_line`/`ends_line` say whether it shares its first
+    and last line with other directives — rewrites need to know.
+    """
+
+    __slots__ = ("name", "args", "quoted", "line", "end_line", "file", "parent",
+                 "children", "open_line", "starts_line", "ends_line", "_index")
+
+    def __init__(self, name, args, quoted, line, file, parent, starts_line):
+        self.name = name
+        self.args = args
+        self.quoted = quoted
+        self.line = line
+        self.end_line = line
+        self.file = file
+        self.parent = parent
+        self.children = None
+        self.open_line = None
+        self.starts_line = starts_line
+        self.ends_line = True
+        self._index = None
+
+    def __repr__(self) -> str:
+        return f"<{self.name} {' '.join(self.args)} @{self.file}:{self.line}>"
+
+    @property
+    def is_block(self) -> bool:
+        return self.children is not None
+
+    def ancestors(self):
+        node = self.parent
+        while node is not None:
+            yield node
+            node = node.parent
+
+    def enclosing_block(self) -> "Node":
+        return self.parent
+
+    def level(self) -> str:
+        """The context this directive sits in: main, http, server, location, if, stream, upstream…"""
+        return self.parent.name
+
+    def in_stream(self) -> bool:
+        return any(node.name == "stream" for node in self.ancestors())
+
+    def index(self) -> dict[str, list["Node"]]:
+        """Direct children by name, with files pulled in by `include` expanded."""
+        if self._index is None:
+            index: dict[str, list[Node]] = {}
+            for child in self.expanded_children():
+                index.setdefault(child.name, []).append(child)
+            self._index = index
+        return self._index
+
+    def expanded_children(self):
+        for child in self.children:
+            if child.name == "include" and getattr(child, "included", None):
+                for root in child.included:
+                    yield from root.expanded_children()
+            else:
+                yield child
+
+    def walk(self):
+        """Every directive below this block, depth first, in file order."""
+        stack = list(reversed(self.children))
+        while stack:
+            node = stack.pop()
+            yield node
+            if node.children:
+                stack.extend(reversed(node.children))
+
+
+class IncludeNode(Node):
+    """An `include` whose target files are in the same paste (nginx -T)."""
+
+    __slots__ = ("included",)
+
+
+def effective(block: Node, name: str) -> Node | None:
+    """The directive `name` in effect in `block`: nginx takes it from the
+    nearest enclosing level that sets it, each directive separately."""
+    node = block
+    while node is not None:
+        found = node.index().get(name)
+        if found:
+            return found[-1]
+        node = node.parent
+    return None
+
+
+def effective_all(block: Node, name: str) -> list[Node]:
+    """For array directives: every instance at the nearest level that has any."""
+    node = block
+    while node is not None:
+        found = node.index().get(name)
+        if found:
+            return found
+        node = node.parent
+    return []
+
+
+@dataclass
+class SourceFile:
+    """One file of the paste; an `nginx -T` dump holds several.
+
+    `offset` is how many input lines come before this file's first line, so
+    file-relative line numbers map back onto the pasted text.
+    """
+
+    path: str
+    offset: int
+    line_count: int
+    root: Node
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """Malformed input: where it is and what is wrong, in one line."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+@dataclass
+class Config:
+    text: str
+    files: list[SourceFile] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def file(self, path: str) -> SourceFile:
+        for source in self.files:
+            if source.path == path:
+                return source
+        raise KeyError(path)
+
+    def walk(self):
+        for source in self.files:
+            yield from source.root.walk()
+
+    def upstream_groups(self) -> dict[tuple[bool, str], Node]:
+        """`upstream NAME {}` blocks keyed by (in stream, NAME)."""
+        groups = {}
+        for node in self.walk():
+            if node.name == "upstream" and node.is_block and node.args:
+                groups[(node.in_stream(), node.args[0])] = node
+        return groups

@@ -1,0 +1,180 @@
+"""Text of any paste -> Config. The only module that imports crossplane.
+
+crossplane lexes a path, so each file of the paste is written to a temporary
+file (MEMFS in the browser). The tree is built here from crossplane's tokens
+rather than from crossplane.parse because rewrites need what its payload
+drops: the line of each `;` and `}`, and whether a line holds more than one
+directive.
+"""
+from __future__ import annotations
+
+import fnmatch
+import os
+import posixpath
+import re
+import tempfile
+
+import crossplane
+from crossplane.errors import NgxParserBaseException
+
+from .model import Config, Diagnostic, IncludeNode, Node, SourceFile
+
+DUMP_MARKER = re.compile(r"^# configuration file (?P<path>.+):[ \t]*\r?$", re.M)
+DEFAULT_NAME = "<input>"
+
+MAIN_ONLY = frozenset({"http", "events", "stream", "mail", "worker_processes", "user",
+                       "pid", "worker_rlimit_nofile", "load_module", "daemon"})
+HTTP_LEVEL = frozenset({"server", "upstream", "map", "geo", "split_clients",
+                        "limit_req_zone", "limit_conn_zone", "proxy_cache_path", "log_format"})
+SERVER_LEVEL = frozenset({"location", "listen", "server_name"})
+
+
+class InputError(ValueError):
+    """Input that cannot be checked at all (empty, binary)."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic
+
+
+def split_dump(text: str, name: str = DEFAULT_NAME) -> list[tuple[str, int, str]]:
+    """(path, line offset, text) per file. A paste without `nginx -T`
+    markers is one file named `name`."""
+    markers = list(DUMP_MARKER.finditer(text))
+    if not markers:
+        return [(name, 0, text)]
+    parts = []
+    for index, marker in enumerate(markers):
+        start = marker.end() + 1
+        end = markers[index + 1].start() if index + 1 < len(markers) else len(text)
+        offset = text.count("\n", 0, start)
+        parts.append((marker.group("path").strip(), offset, text[start:end]))
+    return parts
+
+
+def implicit_context(top_level_names: set[str]) -> str:
+    """The level a fragment was cut from, guessed from its top-level names:
+    a bare `location` sits in a server, bare `proxy_pass` in a location."""
+    if top_level_names & MAIN_ONLY:
+        return "main"
+    if top_level_names & HTTP_LEVEL:
+        return "http"
+    if top_level_names & SERVER_LEVEL:
+        return "server"
+    return "location"
+
+
+def _tokens(text: str):
+    with tempfile.NamedTemporaryFile("wb", suffix=".conf", delete=False) as handle:
+        handle.write(text.encode("utf-8", "surrogateescape"))
+        path = handle.name
+    try:
+        yield from crossplane.lex(path)
+    finally:
+        os.unlink(path)
+
+
+def build_tree(text: str, path: str) -> tuple[Node, Diagnostic | None]:
+    """Directive tree of one file; on malformed input, what was built up to
+    the first error and that error."""
+    root = Node("", [], [], 0, path, None, True)
+    root.children = []
+    block = root
+    words: list[str] = []
+    quoted: list[bool] = []
+    first_line = 0
+    starts_line = True
+    previous_line = 0
+    last_closed: Node | None = None
+
+    def error(line: int, message: str):
+        return root, Diagnostic(path, line, message)
+
+    try:
+        for token, line, is_quoted in _tokens(text):
+            if not is_quoted and token[0] == "#":
+                continue
+            if last_closed is not None and line == last_closed.end_line:
+                last_closed.ends_line = False
+            last_closed = None
+            if is_quoted or token not in ("{", ";", "}"):
+                if not words:
+                    first_line = line
+                    starts_line = line != previous_line
+                words.append(token)
+                quoted.append(is_quoted)
+            elif token == "}":
+                if words:
+                    return error(first_line, f'directive "{words[0]}" is not terminated by ";"')
+                if block is root:
+                    return error(line, 'unexpected "}"')
+                block.end_line = line
+                last_closed = block
+                block = block.parent
+            else:
+                if not words:
+                    return error(line, f'unexpected "{token}"')
+                node_type = IncludeNode if words[0] == "include" else Node
+                node = node_type(words[0], words[1:], quoted[1:], first_line, path, block, starts_line)
+                block.children.append(node)
+                if token == "{":
+                    node.children = []
+                    node.open_line = line
+                    block = node
+                else:
+                    node.end_line = line
+                    last_closed = node
+                words = []
+                quoted = []
+            previous_line = line
+    except NgxParserBaseException as exc:
+        if block is not root and "end of file" in exc.strerror:
+            return error(block.line, f'unexpected end of file: block "{block.name}" opened here is not closed')
+        return error(exc.lineno or 1, exc.strerror)
+    if words:
+        return error(first_line, f'unexpected end of file: "{words[0]}" is not terminated '
+                     'by ";" (or a quote is not closed)')
+    if block is not root:
+        return error(block.line, f'unexpected end of file: block "{block.name}" opened here is not closed')
+    return root, None
+
+
+def parse(text: str, name: str = DEFAULT_NAME) -> Config:
+    """Parse a paste. Malformed files come back as diagnostics, not exceptions;
+    InputError is raised only when there is nothing to check at all."""
+    if not text.strip():
+        raise InputError(Diagnostic(name, 1, "empty input: paste a location block, a server block, nginx.conf or nginx -T output"))
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise InputError(Diagnostic(name, text.count("\n", 0, nul) + 1,
+                                    "input looks binary (NUL byte): expected nginx configuration text"))
+    config = Config(text)
+    for path, offset, body in split_dump(text, name):
+        root, diagnostic = build_tree(body, path)
+        if diagnostic:
+            config.diagnostics.append(diagnostic)
+        root.name = implicit_context({child.name for child in root.children})
+        config.files.append(SourceFile(path, offset, body.count("\n") + 1, root))
+    _link_includes(config)
+    return config
+
+
+def _link_includes(config: Config) -> None:
+    """In an nginx -T dump, hang each included file under the `include` that
+    names it, so lookups inherit across files as nginx does."""
+    if len(config.files) < 2:
+        return
+    prefix = posixpath.dirname(config.files[0].path)
+    for source in config.files:
+        for node in source.root.walk():
+            if node.name != "include" or not node.args:
+                continue
+            pattern = node.args[0]
+            if not pattern.startswith("/"):
+                pattern = posixpath.join(prefix, pattern)
+            node.included = [other.root for other in config.files
+                             if other is not source and fnmatch.fnmatchcase(other.path, pattern)]
+            for root in node.included:
+                if root.parent is None:
+                    root.parent = node.parent
+                    root.name = node.parent.name

@@ -1,0 +1,110 @@
+"""Human-facing text: the one-line-per-finding report, the JSON payload, and
+rule docs from the jinja2 templates (the README's rule table among them)."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from .engine import FixResult, Report
+from .findings import Applicability, Finding
+from .model import Diagnostic
+from .rules import RULES, Rule
+
+PAYLOAD_VERSION = 1
+
+
+def diagnostic_line(diagnostic: Diagnostic) -> str:
+    return f"{diagnostic.file}:{diagnostic.line}: error: {diagnostic.message}"
+
+
+def finding_lines(finding: Finding) -> list[str]:
+    lines = [f"{finding.span.file}:{finding.span.line}: {finding.code} [{finding.severity.value}] {finding.message}"]
+    if finding.fix is not None:
+        lines.append(f"    fix ({finding.fix.applicability.value}): {finding.fix.title}")
+    return lines
+
+
+def counts(findings: list[Finding]) -> dict[str, int]:
+    tally = Counter(finding.severity.value for finding in findings)
+    return {level: tally.get(level, 0) for level in ("error", "warning", "info")}
+
+
+def summary_line(findings: list[Finding]) -> str:
+    if not findings:
+        return "No upstream TLS problems found."
+    tally = counts(findings)
+    parts = [f"{number} {level}{'s' if number != 1 else ''}" for level, number in tally.items() if number]
+    fixable = sum(1 for finding in findings if finding.fix and finding.fix.applicability is Applicability.SAFE)
+    text = f"Found {len(findings)} finding{'s' if len(findings) != 1 else ''} ({', '.join(parts)})."
+    if fixable:
+        text += f" {fixable} fixable with `upstream-tls fix`."
+    return text
+
+
+def text_report(report: Report) -> str:
+    lines = [line for finding in report.findings for line in finding_lines(finding)]
+    lines.append(summary_line(report.findings))
+    return "\n".join(lines) + "\n"
+
+
+def finding_payload(finding: Finding) -> dict:
+    fix = finding.fix
+    return {
+        "code": finding.code,
+        "rule": finding.rule,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "file": finding.span.file,
+        "line": finding.span.line,
+        "end_line": finding.span.end_line,
+        "related": [{"file": span.file, "line": span.line} for span in finding.related_spans],
+        "fix": None if fix is None else {
+            "title": fix.title,
+            "applicability": fix.applicability.value,
+            "edits": [{"file": edit.file, "start_line": edit.start_line, "end_line": edit.end_line,
+                       "new_text": edit.new_text} for edit in fix.edits],
+            "placeholders": list(fix.placeholders),
+        },
+    }
+
+
+def diagnostic_payload(diagnostic: Diagnostic) -> dict:
+    return {"file": diagnostic.file, "line": diagnostic.line, "message": diagnostic.message}
+
+
+def json_report(report: Report, mode: str) -> str:
+    from . import __version__
+    payload = {
+        "version": PAYLOAD_VERSION,
+        "tool": {"name": "upstream-tls", "version": __version__},
+        "mode": mode,
+        "files": [source.path for source in report.config.files],
+        "diagnostics": [diagnostic_payload(diagnostic) for diagnostic in report.diagnostics],
+        "findings": [finding_payload(finding) for finding in report.findings],
+        "summary": counts(report.findings),
+    }
+    return json.dumps(payload, indent=2) + "\n"
+
+
+def fix_summary(result: FixResult) -> str:
+    lines = [f"fixed {finding.span.file}:{finding.span.line}: {finding.code} {finding.fix.title}"
+             for finding in result.applied]
+    lines += [f"fill in: {note}" for note in result.placeholders]
+    lines += [line for finding in result.remaining for line in finding_lines(finding)]
+    if result.remaining:
+        lines.append("Still to do: " + summary_line(result.remaining))
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _environment():
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+    return Environment(loader=PackageLoader("upstream_tls", "templates"), undefined=StrictUndefined,
+                       keep_trailing_newline=True, autoescape=False)
+
+
+def rule_doc(rule: Rule) -> str:
+    return _environment().get_template("rule.md.j2").render(rule=rule)
+
+
+def rules_table() -> str:
+    return _environment().get_template("rules_table.md.j2").render(rules=RULES)

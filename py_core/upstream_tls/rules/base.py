@@ -1,0 +1,167 @@
+"""What every rule shares: the Rule declaration (code, severity, summary and
+docs next to the check, as gixy plugins do) and the Context it checks."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import ClassVar, Iterator
+
+from ..editing import Editor
+from ..findings import Applicability, Edit, Finding, Fix, Severity, Span
+from ..model import Config, Node, effective_all
+from ..options import NAME_PLACEHOLDER, Options
+from ..upstreams import TLS_SCHEME_OF, Site, find_sites
+
+SENSITIVE_PATH = re.compile(
+    r"(auth|login|logout|signin|sign-in|token|oauth|oidc|sso|session|password|passwd|secret|"
+    r"payment|pay|checkout|billing|card|admin|account|user|api|graphql|webhook)", re.I)
+SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key", "x-auth-token"})
+AUTH_DIRECTIVES = frozenset({"auth_request", "auth_basic", "auth_jwt", "satisfy"})
+
+
+@dataclass
+class Context:
+    config: Config
+    options: Options
+    editor: Editor = field(init=False)
+
+    def __post_init__(self):
+        self.editor = Editor(self.config)
+
+    @cached_property
+    def sites(self) -> list[Site]:
+        return find_sites(self.config)
+
+    @cached_property
+    def tls_sites(self) -> list[Site]:
+        return [site for site in self.sites if site.tls]
+
+
+class Rule:
+    """A check. Subclasses declare their metadata and implement `check`."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+    summary: ClassVar[str]
+    why: ClassVar[str]
+    example: ClassVar[str]
+    fixed: ClassVar[str]
+    references: ClassVar[tuple[str, ...]] = ()
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        raise NotImplementedError
+
+    def finding(self, node: Node, message: str, *, severity: Severity | None = None,
+                fix: Fix | None = None, related: tuple[Node, ...] = ()) -> Finding:
+        return Finding(
+            code=self.code, rule=self.name, severity=severity or self.severity, message=message,
+            span=Span(node.file, node.line, node.end_line),
+            related_spans=tuple(Span(other.file, other.line, other.end_line) for other in related),
+            fix=fix)
+
+
+def make_fix(title: str, edits: list[Edit | None], applicability: Applicability,
+             placeholders: tuple[str, ...] = ()) -> Fix | None:
+    """A Fix, or None when a needed edit could not be placed safely."""
+    if not edits or any(edit is None for edit in edits):
+        return None
+    return Fix(title, tuple(edits), applicability, placeholders)
+
+
+def advice(title: str) -> Fix:
+    """A display-only fix: what to do when no edit of this text can do it."""
+    return Fix(title, (), Applicability.DISPLAY_ONLY)
+
+
+def at(node: Node) -> str:
+    return f"{node.file}:{node.line}"
+
+
+def is_on(node: Node | None) -> bool:
+    return node is not None and node.args[:1] != [] and node.args[0].lower() == "on"
+
+
+def anchor(site: Site) -> Node:
+    """Where new TLS directives go: after the pass directive or after the
+    module's last ssl directive that follows it, to keep them together."""
+    prefix = site.directive("ssl")
+    last = site.node
+    for sibling in site.block.children:
+        if sibling.file == site.node.file and sibling.line > last.line and (
+                sibling.name.startswith(prefix) or sibling.name == "proxy_ssl"):
+            last = sibling
+    return last
+
+
+def verification_lines(site: Site, ctx: Context, *, turn_on: bool) -> list[str]:
+    """The production set that makes verification work: on, a trust file,
+    a depth — each only where it is not already in effect."""
+    lines = []
+    if turn_on:
+        lines.append(f"{site.directive('ssl_verify')} on;")
+    if site.effective("ssl_trusted_certificate") is None:
+        lines.append(f"{site.directive('ssl_trusted_certificate')} {ctx.options.ca_file};")
+    if site.effective("ssl_verify_depth") is None:
+        lines.append(f"{site.directive('ssl_verify_depth')} {ctx.options.verify_depth};")
+    return lines
+
+
+def trust_placeholders(site: Site, ctx: Context) -> tuple[str, ...]:
+    if site.effective("ssl_trusted_certificate") is None:
+        return (f"{ctx.options.ca_file}: put the CA certificate(s) that issued the upstream's "
+                "certificate there (PEM; for a self-signed upstream, its own certificate)",)
+    return ()
+
+
+def tls_name(site: Site) -> str | None:
+    """The name nginx checks and sends as SNI: proxy_ssl_name, else the
+    proxy_pass host (a group's name for a group). None if a variable."""
+    explicit = site.effective("ssl_name")
+    if explicit is not None:
+        value = explicit.args[0] if explicit.args else ""
+        return None if "$" in value and value != "$proxy_host" else (
+            site.target.host if value == "$proxy_host" else value)
+    return site.target.host
+
+
+def dev_verify_off(site: Site, ctx: Context, risk: str) -> Fix | None:
+    """The dev-only quick fix: verification off in this one location."""
+    current = site.effective("ssl_verify")
+    directive = f"{site.directive('ssl_verify')} off;"
+    if current is not None and current.parent is site.block:
+        edit = ctx.editor.replace(current, directive)
+    else:
+        edit = ctx.editor.insert_after(anchor(site), [directive])
+    return make_fix(f"dev only: turn verification off for this location ({risk})", [edit],
+                    Applicability.UNSAFE)
+
+
+def sensitive(site: Site) -> str | None:
+    """Why the traffic looks like it carries credentials or money, or None."""
+    for node in (site.node, *site.node.ancestors()):
+        if node.name == "location" and SENSITIVE_PATH.search(" ".join(node.args)):
+            return f"location {' '.join(node.args)}"
+        if node.children is not None:
+            auth = next((name for name in node.index() if name in AUTH_DIRECTIVES), None)
+            if auth:
+                return f"{auth} in effect"
+    headers = effective_all(site.block, "proxy_set_header")
+    forwarded = next((header.args[0] for header in headers
+                      if header.args and header.args[0].lower() in SENSITIVE_HEADERS), None)
+    return f"{forwarded} header forwarded" if forwarded else None
+
+
+def name_placeholder(ctx: Context) -> tuple[str, tuple[str, ...]]:
+    if ctx.options.ssl_name:
+        return ctx.options.ssl_name, ()
+    return NAME_PLACEHOLDER, (f"{NAME_PLACEHOLDER}: a DNS name from the upstream certificate's "
+                              "subjectAltName (see `openssl s_client -connect HOST:PORT -showcerts`)",)
+
+
+def upgrade_scheme_edit(ctx: Context, site: Site) -> Edit | None:
+    """proxy_pass http://x -> https://x (grpc -> grpcs, uwsgi -> suwsgi)."""
+    scheme = site.target.scheme or "http"
+    rest = site.target.raw.split("://", 1)[-1]
+    return ctx.editor.replace(site.node, f"{site.node.name} {TLS_SCHEME_OF[scheme]}://{rest};")

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from ..findings import Applicability, Severity
+from ..upstreams import PLAIN_SCHEME_OF, TLS_SCHEMES, parse_target
+from .base import Context, Rule, make_fix, upgrade_scheme_edit
+
+TLS_PORTS = frozenset({443, 8443, 9443})
+PLAIN_PORTS = frozenset({80, 8080})
+
+
+def target_ports(site) -> set[int | None]:
+    """Ports nginx will connect to: the pass target's, or every group server's."""
+    if site.group is None:
+        return {site.target.port}
+    return {parse_target(server.args[0]).port or 80 for server in site.group_servers if server.args}
+
+
+class HttpToTlsPort(Rule):
+    code = "UT009"
+    name = "http-to-tls-port"
+    severity = Severity.ERROR
+    summary = "Plain http:// to a port that speaks TLS (the upstream answers 400)"
+    why = ("Sent to an HTTPS port, a plain request gets `400 The plain HTTP request was sent to HTTPS port` "
+           "from the upstream, or a reset. The scheme in proxy_pass chooses TLS.")
+    example = "location / {\n    proxy_pass http://10.0.0.5:443;\n}"
+    fixed = "location / {\n    proxy_pass https://10.0.0.5:443;\n}"
+    references = ("https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_pass",)
+
+    def check(self, ctx: Context):
+        for site in ctx.sites:
+            if site.stream or site.tls or site.target.scheme not in ("http", "grpc", "uwsgi") or site.target.has_variable:
+                continue
+            ports = target_ports(site)
+            if ports and ports <= TLS_PORTS:
+                fix = make_fix("use TLS to this port", [upgrade_scheme_edit(ctx, site)], Applicability.SAFE)
+                port_text = "/".join(str(port) for port in sorted(ports))
+                yield self.finding(site.node, f"{site.describe()}: plain {site.target.scheme}:// to port "
+                                   f"{port_text}, which almost surely speaks TLS", fix=fix)
+
+
+class HttpsToPlainPort(Rule):
+    code = "UT010"
+    name = "https-to-plain-port"
+    severity = Severity.ERROR
+    summary = "TLS to a port that speaks plain HTTP (502, `wrong version number`)"
+    why = ("A TLS handshake sent to a plain-HTTP port fails at once: nginx logs `SSL_do_handshake() failed "
+           "(… wrong version number)` and answers 502. Either the port or the scheme is wrong; going plain "
+           "sends the traffic unencrypted, so prefer the upstream's TLS port.")
+    example = "location / {\n    proxy_pass https://10.0.0.5:8080;\n}"
+    fixed = "location / {\n    proxy_pass https://10.0.0.5:8443;  # the upstream's TLS port\n}"
+    references = ("https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_pass",)
+
+    def check(self, ctx: Context):
+        for site in ctx.tls_sites:
+            if site.stream or site.target.scheme not in TLS_SCHEMES or site.target.has_variable:
+                continue
+            ports = target_ports(site)
+            if ports and ports <= PLAIN_PORTS:
+                plain = PLAIN_SCHEME_OF[site.target.scheme]
+                edit = ctx.editor.replace(site.node, f"{site.node.name} {plain}://{site.target.raw.split('://', 1)[1]};")
+                fix = make_fix(f"use {plain}:// — traffic to the upstream is then unencrypted; better point at "
+                               "its TLS port", [edit], Applicability.UNSAFE)
+                port_text = "/".join(str(port) for port in sorted(ports))
+                yield self.finding(site.node, f"{site.describe()}: TLS to port {port_text}, which almost surely "
+                                   "speaks plain HTTP (502, wrong version number)", fix=fix)

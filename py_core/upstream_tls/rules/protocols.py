@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from ..findings import Applicability, Severity
+from .base import Context, Rule, anchor, make_fix
+
+PROTOCOL_DIRECTIVES = ("proxy_ssl_protocols", "grpc_ssl_protocols", "uwsgi_ssl_protocols")
+LEGACY = ("SSLv2", "SSLv3", "TLSv1", "TLSv1.1")
+
+
+def recommended(protocols: list[str]) -> list[str]:
+    """The list without legacy versions and with TLSv1.3 — the one value
+    both protocol rules propose, so their edits agree."""
+    kept = [protocol for protocol in protocols if protocol not in LEGACY]
+    if "TLSv1.2" not in kept:
+        kept.insert(0, "TLSv1.2")
+    if "TLSv1.3" not in kept:
+        kept.append("TLSv1.3")
+    return kept
+
+
+def protocols_fix(ctx: Context, node):
+    return make_fix("allow TLSv1.2 and TLSv1.3 only",
+                    [ctx.editor.replace(node, " ".join([node.name, *recommended(node.args)]) + ";")],
+                    Applicability.SAFE)
+
+
+class LegacyProtocols(Rule):
+    code = "UT011"
+    name = "legacy-protocols"
+    severity = Severity.WARNING
+    summary = "TLSv1 / TLSv1.1 (or SSL) enabled toward upstreams"
+    why = ("TLSv1 and TLSv1.1 are deprecated (RFC 8996); offering them lets a path attacker push the upstream "
+           "connection down to them. An upstream that still needs them must be upgraded, not accommodated.")
+    example = "proxy_ssl_protocols TLSv1 TLSv1.1 TLSv1.2;"
+    fixed = "proxy_ssl_protocols TLSv1.2 TLSv1.3;"
+    references = ("https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_protocols",
+                  "https://www.rfc-editor.org/rfc/rfc8996")
+
+    def check(self, ctx: Context):
+        for node in ctx.config.walk():
+            if node.name in PROTOCOL_DIRECTIVES:
+                legacy = [protocol for protocol in node.args if protocol in LEGACY]
+                if legacy:
+                    yield self.finding(node, f"{node.name} enables {' '.join(legacy)}",
+                                       fix=protocols_fix(ctx, node))
+
+
+class Tls13Disabled(Rule):
+    code = "UT012"
+    name = "tls13-disabled"
+    severity = Severity.WARNING
+    summary = "TLSv1.3 is not offered to upstreams (a TLSv1.3-only upstream fails with alert 70)"
+    why = ("Before 1.23.4 nginx's default proxy_ssl_protocols is TLSv1 TLSv1.1 TLSv1.2; an explicit list can "
+           "leave TLSv1.3 out at any version. A TLSv1.3-only upstream then fails the handshake with "
+           "`tlsv1 alert protocol version` (alert 70) and the request gets 502.")
+    example = "location / {\n    proxy_pass https://modern.internal;   # nginx 1.22\n}"
+    fixed = "location / {\n    proxy_pass https://modern.internal;\n    proxy_ssl_protocols TLSv1.2 TLSv1.3;\n}"
+    references = ("https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_protocols",)
+
+    def check(self, ctx: Context):
+        for node in ctx.config.walk():
+            if node.name in PROTOCOL_DIRECTIVES and "TLSv1.3" not in node.args:
+                yield self.finding(node, f"{node.name} leaves out TLSv1.3", fix=protocols_fix(ctx, node))
+        default = ctx.options.default_protocols()
+        if default is None or "TLSv1.3" in default:
+            return
+        version = ".".join(map(str, ctx.options.nginx_version))
+        for site in ctx.tls_sites:
+            if site.effective("ssl_protocols") is None:
+                directive = site.directive("ssl_protocols")
+                fix = make_fix("offer TLSv1.2 and TLSv1.3", [ctx.editor.insert_after(
+                    anchor(site), [f"{directive} TLSv1.2 TLSv1.3;"])], Applicability.SAFE)
+                yield self.finding(site.node, f"{site.describe()}: nginx {version} offers {' '.join(default)} by "
+                                   "default, without TLSv1.3", fix=fix)

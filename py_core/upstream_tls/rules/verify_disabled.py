@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from ..findings import Applicability, Severity
+from ..model import effective
+from .base import Context, Rule, anchor, at, make_fix, sensitive, trust_placeholders, verification_lines
+
+VERIFY_DIRECTIVES = ("proxy_ssl_verify", "grpc_ssl_verify", "uwsgi_ssl_verify")
+WIDE_LEVELS = frozenset({"main", "http", "server", "stream"})
+
+
+class VerifyDisabled(Rule):
+    code = "UT001"
+    name = "verify-disabled"
+    severity = Severity.WARNING
+    summary = "Upstream certificate verification is explicitly turned off"
+    why = ("With verification off nginx accepts any certificate the upstream (or anyone on the path "
+           "to it) presents: the TLS connection is encrypted but not authenticated. Set at http or "
+           "server level it silently reaches every upstream below it.")
+    example = "location /api/ {\n    proxy_pass https://api.internal:8443;\n    proxy_ssl_verify off;\n}"
+    fixed = ("location /api/ {\n    proxy_pass https://api.internal:8443;\n    proxy_ssl_verify on;\n"
+             "    proxy_ssl_trusted_certificate /etc/nginx/certs/upstream-ca.pem;\n"
+             "    proxy_ssl_verify_depth 2;\n    proxy_ssl_server_name on;\n}")
+    references = ("https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_verify",)
+
+    def check(self, ctx: Context):
+        for node in ctx.config.walk():
+            if node.name not in VERIFY_DIRECTIVES or node.args[:1] == [] or node.args[0].lower() != "off":
+                continue
+            affected = [site for site in ctx.tls_sites
+                        if site.directive("ssl_verify") == node.name and site.effective("ssl_verify") is node]
+            wide = node.level() in WIDE_LEVELS and not any(site.block is node.parent for site in affected)
+            yield self._finding(ctx, node, affected, wide)
+
+    def _finding(self, ctx, node, affected, wide):
+        places = ", ".join(at(site.node) for site in affected[:8]) + (" …" if len(affected) > 8 else "")
+        if wide:
+            reach = (f"at {node.level()} level it reaches {len(affected)} upstream(s): {places}"
+                     if affected else f"at {node.level()} level it reaches every TLS upstream below it")
+            return self.finding(node, f"{node.name} off: {reach}", severity=Severity.ERROR,
+                                fix=self._wide_fix(ctx, node, affected, reach), related=tuple(s.node for s in affected))
+        reason = next(filter(None, (sensitive(site) for site in affected)), None)
+        severity = Severity.ERROR if reason else (Severity.WARNING if ctx.options.production else Severity.INFO)
+        message = f"{node.name} off: any certificate is accepted"
+        if reason:
+            message += f" on traffic that looks sensitive ({reason})"
+        if effective(node.parent, node.name.replace("verify", "trusted_certificate")) is not None:
+            message += "; the trusted certificate in effect is ignored"
+        fix = self._local_fix(ctx, node, affected) if ctx.options.production else None
+        return self.finding(node, message, severity=severity, fix=fix)
+
+    def _local_fix(self, ctx, node, affected):
+        edits = [ctx.editor.replace(node, f"{node.name} on;")]
+        placeholders: tuple[str, ...] = ()
+        site = next((site for site in affected if site.block is node.parent), None)
+        if site is not None:
+            extra = verification_lines(site, ctx, turn_on=False)
+            if extra:
+                edits.append(ctx.editor.insert_after(anchor(site), extra))
+            placeholders = trust_placeholders(site, ctx)
+        return make_fix("verify the upstream certificate", edits, Applicability.SAFE, placeholders)
+
+    def _wide_fix(self, ctx, node, affected, reach):
+        if not ctx.options.production:
+            return None
+        trusted = node.name.replace("verify", "trusted_certificate")
+        edits = [ctx.editor.replace(node, f"{node.name} on;")]
+        if effective(node.parent, trusted) is None:
+            edits.append(ctx.editor.insert_after(node, [f"{trusted} {ctx.options.ca_file};"]))
+        return make_fix(f"turn verification on here — {reach}; each needs a certificate the trust file covers",
+                        edits, Applicability.UNSAFE)

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from ..findings import Applicability, Severity
+from .base import Context, Rule, dev_verify_off, is_on, make_fix, trust_placeholders
+
+
+class VerifyWithoutTrustedCertificate(Rule):
+    code = "UT003"
+    name = "verify-without-trusted-certificate"
+    severity = Severity.ERROR
+    summary = "Verification is on but no trusted certificate is in effect (nginx -t fails)"
+    why = ("nginx never falls back to the system CA store for upstreams. `proxy_ssl_verify on` without "
+           "`proxy_ssl_trusted_certificate` in effect stops nginx from starting: "
+           "`no proxy_ssl_trusted_certificate for proxy_ssl_verify`.")
+    example = "location / {\n    proxy_pass https://backend.internal;\n    proxy_ssl_verify on;\n}"
+    fixed = ("location / {\n    proxy_pass https://backend.internal;\n    proxy_ssl_verify on;\n"
+             "    proxy_ssl_trusted_certificate /etc/nginx/certs/upstream-ca.pem;\n}")
+    references = ("https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_trusted_certificate",)
+
+    def check(self, ctx: Context):
+        for site in ctx.tls_sites:
+            verify = site.effective("ssl_verify")
+            if not is_on(verify) or site.effective("ssl_trusted_certificate") is not None:
+                continue
+            trusted = site.directive("ssl_trusted_certificate")
+            if ctx.options.production:
+                fix = make_fix(f"add {trusted} next to {verify.name} on",
+                               [ctx.editor.insert_after(verify, [f"{trusted} {ctx.options.ca_file};"])],
+                               Applicability.SAFE, trust_placeholders(site, ctx))
+            else:
+                fix = dev_verify_off(site, ctx, "nothing is verified: anyone who can answer for the upstream is trusted")
+            yield self.finding(site.node, f"{site.describe()}: {verify.name} on with no {trusted} in effect — "
+                               f"nginx -t fails (no {trusted} for {verify.name})", fix=fix, related=(verify,))

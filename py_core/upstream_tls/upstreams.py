@@ -1,0 +1,122 @@
+"""Where a config talks TLS to an upstream: each proxy_pass / grpc_pass /
+uwsgi_pass (and stream proxy_pass with `proxy_ssl on`) with its target
+resolved — host, port, IP literal, upstream group, or unknown variable."""
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+
+from .model import Config, Node, effective
+
+PASS_MODULES = {"proxy_pass": "proxy", "grpc_pass": "grpc", "uwsgi_pass": "uwsgi"}
+TLS_SCHEMES = {"https": 443, "grpcs": 443, "suwsgi": None}
+PLAIN_SCHEMES = {"http": 80, "grpc": 80, "uwsgi": None}
+TLS_SCHEME_OF = {"http": "https", "grpc": "grpcs", "uwsgi": "suwsgi"}
+PLAIN_SCHEME_OF = {tls: plain for plain, tls in TLS_SCHEME_OF.items()}
+TARGET = re.compile(r"^(?:(?P<scheme>[a-z]+)://)?(?P<host>\[[^\]]*\]|[^/:?]*)(?::(?P<port>[^/?]*))?(?P<rest>.*)$", re.I)
+
+
+@dataclass
+class Target:
+    """What a *_pass argument points at. `host` is None when a variable
+    hides it: then nothing about names can be said."""
+
+    raw: str
+    scheme: str | None
+    host: str | None
+    port: int | None
+    is_ip: bool = False
+    is_unix: bool = False
+
+    @property
+    def has_variable(self) -> bool:
+        return self.host is None
+
+
+def parse_target(raw: str) -> Target:
+    match = TARGET.match(raw)
+    scheme = (match.group("scheme") or "").lower() or None
+    host = match.group("host")
+    if host.startswith("unix") and raw.split("://")[-1].startswith("unix:"):
+        return Target(raw, scheme, host, None, is_unix=True)
+    if "$" in host:
+        return Target(raw, scheme, None, None)
+    port_text = match.group("port")
+    port = int(port_text) if port_text and port_text.isdigit() else None
+    if port_text and "$" in port_text:
+        port = None
+    if port is None and scheme:
+        port = TLS_SCHEMES.get(scheme) or PLAIN_SCHEMES.get(scheme)
+    return Target(raw, scheme, host, port, is_ip=is_ip_literal(host))
+
+
+def is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass
+class Site:
+    """One place nginx connects to an upstream."""
+
+    node: Node
+    module: str
+    target: Target
+    group: Node | None
+    stream: bool
+
+    @property
+    def block(self) -> Node:
+        return self.node.parent
+
+    @property
+    def tls(self) -> bool:
+        if self.stream:
+            on = effective(self.block, "proxy_ssl")
+            return on is not None and on.args[:1] == ["on"]
+        return self.target.scheme in TLS_SCHEMES
+
+    def directive(self, suffix: str) -> str:
+        """`ssl_verify` -> `proxy_ssl_verify` / `grpc_ssl_verify` / …"""
+        return f"{self.module}_{suffix}"
+
+    def effective(self, suffix: str) -> Node | None:
+        return effective(self.block, self.directive(suffix))
+
+    @property
+    def group_servers(self) -> list[Node]:
+        if self.group is None:
+            return []
+        return [child for child in self.group.expanded_children() if child.name == "server"]
+
+    def describe(self) -> str:
+        return f"{self.node.name} {self.target.raw}"
+
+
+def find_sites(config: Config) -> list[Site]:
+    groups = config.upstream_groups()
+    sites = []
+    for node in config.walk():
+        module = PASS_MODULES.get(node.name)
+        if module is None or not node.args:
+            continue
+        stream = node.in_stream() or node.parent.name == "stream"
+        target = parse_target(node.args[0])
+        if stream and target.host is not None:
+            target.is_ip = is_ip_literal(target.host)
+        group = None
+        if target.host is not None and not target.is_unix and _port_is_implicit(target):
+            group = groups.get((stream, target.host))
+        sites.append(Site(node, module, target, group, stream))
+    return sites
+
+
+def _port_is_implicit(target: Target) -> bool:
+    """nginx resolves `https://NAME` to a group only when no port is given."""
+    authority = target.raw.split("://", 1)[-1]
+    authority = re.split(r"[/?]", authority, maxsplit=1)[0]
+    return ":" not in authority.replace("[", "").split("]")[-1]
