@@ -14,7 +14,7 @@ import tempfile
 from . import engine
 from .findings import Severity
 from .model import Diagnostic
-from .options import DEFAULT_CA_FILE, Options, parse_version
+from .options import DEFAULT_CA_FILE, Options, parse_ssl_name, parse_version
 from .parse import InputError
 from .render import diagnostic_line, fix_summary, json_report, rule_doc, rules_table, text_report
 from .rules import RULES, RULES_BY_CODE
@@ -66,9 +66,12 @@ def options_from(args) -> Options:
             version = parse_version(args.nginx_version)
         except ValueError as exc:
             raise UsageError(f"--nginx-version: {exc}") from None
+    try:
+        names = tuple(parse_ssl_name(text) for text in getattr(args, "ssl_name", None) or ())
+    except ValueError as exc:
+        raise UsageError(f"--ssl-name: {exc}") from None
     return Options(mode=getattr(args, "mode", None) or getattr(args, "profile", "production"),
-                   nginx_version=version, ca_file=getattr(args, "ca_file", DEFAULT_CA_FILE),
-                   ssl_name=getattr(args, "ssl_name", None))
+                   nginx_version=version, ca_file=getattr(args, "ca_file", DEFAULT_CA_FILE), ssl_names=names)
 
 
 def report_diagnostics(diagnostics: list[Diagnostic]) -> int:
@@ -127,6 +130,8 @@ def run_rules(args) -> int:
         write_output(rule_doc(rule))
     elif args.format == "markdown":
         write_output(rules_table())
+    elif args.format == "docs":
+        write_output("# upstream-tls rules\n\n" + "\n".join(rule_doc(rule) for rule in RULES))
     else:
         write_output("".join(f"{rule.code}  {rule.name:<36} {rule.severity.value:<8} {rule.summary}\n"
                              for rule in RULES))
@@ -165,7 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
                           "that makes one location work")
     fix.add_argument("--ca-file", default=DEFAULT_CA_FILE, metavar="PATH",
                      help=f"path written into proxy_ssl_trusted_certificate (default {DEFAULT_CA_FILE})")
-    fix.add_argument("--ssl-name", metavar="NAME", help="the DNS name in the upstream certificate (proxy_ssl_name)")
+    fix.add_argument("--ssl-name", metavar="[UPSTREAM=]NAME", action="append",
+                     help="the DNS name in the upstream certificate, for proxy_ssl_name; NAME alone when one upstream "
+                          "needs a name, UPSTREAM=NAME (the proxy_pass host or group) for each otherwise; repeatable")
     fix.add_argument("--unsafe-fixes", action="store_true",
                      help="also apply fixes marked unsafe (they reach other locations or change behaviour)")
     output = fix.add_mutually_exclusive_group()
@@ -177,7 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     rule = commands.add_parser("rule", help="list the rules, or explain one (upstream-tls rule UT001)")
     rule.add_argument("code", nargs="?", help="a rule code or name")
-    rule.add_argument("--format", choices=("text", "markdown"), default="text")
+    rule.add_argument("--format", choices=("text", "markdown", "docs"), default="text",
+                      help="markdown: the README's rule table; docs: every rule's documentation")
     rule.set_defaults(run=run_rules)
     return parser
 

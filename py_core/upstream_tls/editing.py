@@ -19,7 +19,7 @@ def quote_arg(arg: str, quoted: bool) -> str:
 
 def format_directive(name: str, args: list[str], quoted: list[bool] | None = None) -> str:
     quoted = quoted or [False] * len(args)
-    return " ".join([name] + [quote_arg(arg, flag) for arg, flag in zip(args, quoted)]) + ";"
+    return " ".join([name] + [quote_arg(arg, flag) for arg, flag in zip(args, quoted, strict=True)]) + ";"
 
 
 def _arg_pattern(arg: str, quoted: bool) -> str:
@@ -82,7 +82,7 @@ class Editor:
         if node.line != node.end_line or node.children is not None:
             return None
         pattern = re.escape(node.name) + "".join(
-            r"\s+" + _arg_pattern(arg, flag) for arg, flag in zip(node.args, node.quoted)) + r"\s*;"
+            r"\s+" + _arg_pattern(arg, flag) for arg, flag in zip(node.args, node.quoted, strict=True)) + r"\s*;"
         match = re.search(r"(?<![\w$])" + pattern, self.line(node.file, node.line))
         return match.span() if match else None
 

@@ -11,6 +11,7 @@ from .rewrite import apply_edits, conflicts
 from .rules import RULES, Context
 
 MAX_ROUNDS = 8
+DEFAULT_OPTIONS = Options()
 RULE_ORDER = {rule.code: index for index, rule in enumerate(RULES)}
 
 
@@ -28,7 +29,7 @@ class Report:
         return {source.path: source.offset for source in self.config.files}
 
 
-def check(text: str, options: Options = Options(), name: str = DEFAULT_NAME) -> Report:
+def check(text: str, options: Options = DEFAULT_OPTIONS, name: str = DEFAULT_NAME) -> Report:
     """Findings for `text`. Malformed input gives diagnostics and no findings:
     rules on half a tree would report things that are not there."""
     config = parse(text, name)
@@ -65,7 +66,8 @@ def allowed_applicability(options: Options, unsafe_fixes: bool) -> frozenset[App
     return frozenset({Applicability.SAFE})
 
 
-def fix(text: str, options: Options = Options(), name: str = DEFAULT_NAME, unsafe_fixes: bool = False) -> FixResult:
+def fix(text: str, options: Options = DEFAULT_OPTIONS, name: str = DEFAULT_NAME,
+        unsafe_fixes: bool = False) -> FixResult:
     """Apply fixes round by round until none applies: edits that overlap wait
     for the next round, so the result is a fixed point (fix is idempotent)."""
     allowed = allowed_applicability(options, unsafe_fixes)

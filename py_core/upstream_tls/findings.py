@@ -3,10 +3,10 @@ between the CLI, the browser bridge and SARIF output without copies."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
@@ -16,7 +16,7 @@ class Severity(str, Enum):
         return {"error": 0, "warning": 1, "info": 2}[self.value]
 
 
-class Applicability(str, Enum):
+class Applicability(StrEnum):
     """How far a fix may be trusted without review (Ruff's vocabulary).
 
     safe: applied by `fix` by default; never widens trust.

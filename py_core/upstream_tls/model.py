@@ -50,7 +50,7 @@ class Node:
             yield node
             node = node.parent
 
-    def enclosing_block(self) -> "Node":
+    def enclosing_block(self) -> Node:
         return self.parent
 
     def level(self) -> str:
@@ -60,7 +60,7 @@ class Node:
     def in_stream(self) -> bool:
         return any(node.name == "stream" for node in self.ancestors())
 
-    def index(self) -> dict[str, list["Node"]]:
+    def index(self) -> dict[str, list[Node]]:
         """Direct children by name, with files pulled in by `include` expanded."""
         if self._index is None:
             index: dict[str, list[Node]] = {}

@@ -10,6 +10,14 @@ NAME_PLACEHOLDER = "REPLACE-WITH-UPSTREAM-CERT-DNS-NAME"
 MODES = ("production", "dev")
 
 
+def parse_ssl_name(text: str) -> tuple[str | None, str]:
+    """'api.internal' -> (None, 'api.internal'); '10.0.1.45=api.internal' -> ('10.0.1.45', 'api.internal')."""
+    host, _, name = text.rpartition("=")
+    if not name or any(char.isspace() or char in ";{}" for char in name):
+        raise ValueError(f"not a TLS name: {text!r} (expected NAME or UPSTREAM=NAME)")
+    return host or None, name
+
+
 def parse_version(text: str) -> tuple[int, int, int]:
     """'1.22.1' -> (1, 22, 1); raises ValueError with the text in the message."""
     match = re.fullmatch(r"(\d+)\.(\d+)(?:\.(\d+))?", text.strip())
@@ -23,12 +31,18 @@ class Options:
     mode: str = "production"
     nginx_version: tuple[int, int, int] | None = None
     ca_file: str = DEFAULT_CA_FILE
-    ssl_name: str | None = None
+    ssl_names: tuple[tuple[str | None, str], ...] = ()
     verify_depth: int = 2
 
     def __post_init__(self):
         if self.mode not in MODES:
             raise ValueError(f"unknown mode {self.mode!r}: use production or dev")
+
+    def ssl_name_for(self, host: str, only_target: bool) -> str | None:
+        """The DNS name the person gave for `host` (`--ssl-name HOST=NAME`), or
+        a bare `--ssl-name NAME` when this is the only upstream that needs one."""
+        names = dict(self.ssl_names)
+        return names.get(host) or (names.get(None) if only_target else None)
 
     @property
     def production(self) -> bool:

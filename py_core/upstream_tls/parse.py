@@ -143,7 +143,8 @@ def parse(text: str, name: str = DEFAULT_NAME) -> Config:
     """Parse a paste. Malformed files come back as diagnostics, not exceptions;
     InputError is raised only when there is nothing to check at all."""
     if not text.strip():
-        raise InputError(Diagnostic(name, 1, "empty input: paste a location block, a server block, nginx.conf or nginx -T output"))
+        raise InputError(Diagnostic(name, 1, "empty input: paste a location block, a server block, "
+                                    "nginx.conf or nginx -T output"))
     nul = text.find("\x00")
     if nul >= 0:
         raise InputError(Diagnostic(name, text.count("\n", 0, nul) + 1,

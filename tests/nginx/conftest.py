@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from harness import NGINX, OPENSSL, Nginx, Pki
-
-NginxFactory = Callable[..., Nginx]
+from harness import NGINX, OPENSSL, Nginx, NginxFactory, Pki
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,7 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,7 +31,7 @@ STREAM_MODULE = Path("/usr/lib/nginx/modules/ngx_stream_module.so")
 LOOPBACK = "127.0.0.1"
 
 
-def _run(*args: str | os.PathLike[str]) -> str:
+def _run(*args: str | os.PathLike[str]) -> None:
     """Run a command, raising with its output on failure (openssl is terse otherwise)."""
     proc = subprocess.run(
         [str(a) for a in args], capture_output=True, text=True, check=False
@@ -41,7 +41,6 @@ def _run(*args: str | os.PathLike[str]) -> str:
             f"{' '.join(map(str, args))} failed ({proc.returncode}):\n"
             f"{proc.stdout}{proc.stderr}"
         )
-    return proc.stdout
 
 
 # --------------------------------------------------------------------------- PKI
@@ -206,16 +205,13 @@ class Pki:
     def crl(self, issuer: Cert, *, last_update_days: float = -1,
             next_update_days: float = 30) -> Path:
         """A PEM CRL from ``issuer``; negative ``next_update_days`` makes it expired."""
-        path = issuer._dir / f"crl-{self._next_crl(issuer)}.pem"
+        number = (issuer._dir / "crlnumber").read_text().strip()
+        path = issuer._dir / f"crl-{number}.pem"
         _run(OPENSSL, "ca", "-batch", "-gencrl", "-config", issuer._dir / "ca.cnf",
              "-cert", issuer.cert, "-keyfile", issuer.key, "-out", path,
              "-crl_lastupdate", _openssl_time(last_update_days),
              "-crl_nextupdate", _openssl_time(next_update_days))
         return path
-
-    @staticmethod
-    def _next_crl(issuer: Cert) -> str:
-        return (issuer._dir / "crlnumber").read_text().strip()
 
 
 def _keygen_args(key_type: str, bits: int) -> list[str]:
@@ -376,6 +372,10 @@ class Nginx:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+# What the nginx_factory fixture yields: make(http, stream=None, name=None).
+NginxFactory = Callable[..., Nginx]
 
 
 def _killpg(pgid: int, sig: signal.Signals) -> None:

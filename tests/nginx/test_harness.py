@@ -11,8 +11,17 @@ import socket
 import subprocess
 
 import pytest
-from conftest import NginxFactory
-from harness import OPENSSL, Cert, Pki, free_port, get, https_upstream, proxy_server
+from harness import (
+    OPENSSL,
+    STREAM_MODULE,
+    Cert,
+    NginxFactory,
+    Pki,
+    free_port,
+    get,
+    https_upstream,
+    proxy_server,
+)
 
 pytestmark = pytest.mark.nginx
 
@@ -124,6 +133,18 @@ def test_client_cert_upstream_answers_400_without_one(pki: Pki, nginx_factory):
         nginx_factory, url,
         f"proxy_ssl_certificate {client.cert}; proxy_ssl_certificate_key {client.key};")
     assert status == 200
+
+
+@pytest.mark.skipif(not STREAM_MODULE.exists(),
+                    reason=f"stream module not installed ({STREAM_MODULE}: libnginx-mod-stream)")
+def test_stream_proxy_ssl(pki: Pki, nginx_factory):
+    cert = pki.self_signed("app.test", dns=["app.test"])
+    url = upstream(nginx_factory, cert)
+    port = free_port()
+    nginx_factory("", stream=(
+        f"server {{ listen 127.0.0.1:{port}; proxy_pass {url.removeprefix('https://')}; "
+        f"proxy_ssl on; {verify(cert, 'app.test')} }}")).start()
+    assert get(port) == (200, "default\n")
 
 
 # -- harness mechanics ---------------------------------------------------------

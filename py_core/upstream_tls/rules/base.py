@@ -3,9 +3,10 @@ docs next to the check, as gixy plugins do) and the Context it checks."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import ClassVar, Iterator
+from typing import ClassVar
 
 from ..editing import Editor
 from ..findings import Applicability, Edit, Finding, Fix, Severity, Span
@@ -95,6 +96,23 @@ def anchor(site: Site) -> Node:
     return last
 
 
+def set_directives(ctx: Context, site: Site, lines: list[str]) -> list[Edit | None]:
+    """Edits that make each `name value;` line hold in the site's block:
+    rewrite a directive the block already has (a second one would make
+    nginx -t fail as duplicate), insert the rest together after the anchor."""
+    edits, inserts = [], []
+    for line in lines:
+        name = line.split(None, 1)[0]
+        present = site.block.index().get(name)
+        if present and present[-1].parent is site.block:
+            edits.append(ctx.editor.replace(present[-1], line))
+        else:
+            inserts.append(line)
+    if inserts:
+        edits.append(ctx.editor.insert_after(anchor(site), inserts))
+    return edits
+
+
 def verification_lines(site: Site, ctx: Context, *, turn_on: bool) -> list[str]:
     """The production set that makes verification work: on, a trust file,
     a depth — each only where it is not already in effect."""
@@ -128,13 +146,8 @@ def tls_name(site: Site) -> str | None:
 
 def dev_verify_off(site: Site, ctx: Context, risk: str) -> Fix | None:
     """The dev-only quick fix: verification off in this one location."""
-    current = site.effective("ssl_verify")
-    directive = f"{site.directive('ssl_verify')} off;"
-    if current is not None and current.parent is site.block:
-        edit = ctx.editor.replace(current, directive)
-    else:
-        edit = ctx.editor.insert_after(anchor(site), [directive])
-    return make_fix(f"dev only: turn verification off for this location ({risk})", [edit],
+    edits = set_directives(ctx, site, [f"{site.directive('ssl_verify')} off;"])
+    return make_fix(f"dev only: turn verification off for this location ({risk})", edits,
                     Applicability.UNSAFE)
 
 
@@ -153,9 +166,12 @@ def sensitive(site: Site) -> str | None:
     return f"{forwarded} header forwarded" if forwarded else None
 
 
-def name_placeholder(ctx: Context) -> tuple[str, tuple[str, ...]]:
-    if ctx.options.ssl_name:
-        return ctx.options.ssl_name, ()
+def name_for(ctx: Context, site: Site, only_target: bool) -> tuple[str, tuple[str, ...]]:
+    """The name to put in proxy_ssl_name: the one given for this upstream,
+    else a marked placeholder and what to put there."""
+    given = ctx.options.ssl_name_for(site.target.host, only_target)
+    if given:
+        return given, ()
     return NAME_PLACEHOLDER, (f"{NAME_PLACEHOLDER}: a DNS name from the upstream certificate's "
                               "subjectAltName (see `openssl s_client -connect HOST:PORT -showcerts`)",)
 

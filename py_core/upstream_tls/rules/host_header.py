@@ -4,7 +4,8 @@ import re
 
 from ..findings import Applicability, Severity
 from ..model import effective_all
-from .base import Context, Rule, advice, make_fix
+from ..options import NAME_PLACEHOLDER
+from .base import Context, Rule, advice, make_fix, set_directives
 
 CLIENT_HOST = re.compile(r"\$(host|http_host|server_name)\b")
 
@@ -13,36 +14,51 @@ class HostHeaderMismatch(Rule):
     code = "UT007"
     name = "host-header-mismatch"
     severity = Severity.WARNING
-    summary = "The Host header forwards the client's name while TLS asks the upstream for another"
-    why = ("With SNI fixed, `proxy_set_header Host $host` still forwards the public name. A name-based "
-           "upstream then answers from another site (404) or, when it uses client certificates, with 421 "
-           "(\"client attempted to request the server name different from the one that was negotiated\"). "
-           "Adding a single proxy_set_header in a location also drops every one inherited from above.")
+    summary = "The Host header names something else than the name TLS asks the upstream for"
+    why = ("With SNI fixed, `proxy_set_header Host $host` still forwards the public name, and without any Host "
+           "line nginx sends `$proxy_host` — the IP or group name from proxy_pass. A name-based upstream then "
+           "answers from another site (404) or, when it uses client certificates, with 421 (\"client attempted "
+           "to request the server name different from the one that was negotiated\"). Adding a single "
+           "proxy_set_header in a location also drops every one inherited from above, so the fix is an edit "
+           "only where that cannot happen.")
     example = ("location / {\n    proxy_pass https://10.0.1.45;\n    proxy_ssl_name api.internal;\n"
                "    proxy_ssl_server_name on;\n    proxy_set_header Host $host;\n}")
     fixed = ("location / {\n    proxy_pass https://10.0.1.45;\n    proxy_ssl_name api.internal;\n"
              "    proxy_ssl_server_name on;\n    proxy_set_header Host api.internal;\n}")
-    references = ("https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header",)
+    references = ("https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header",
+                  "https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_name")
 
     def check(self, ctx: Context):
         for site in ctx.tls_sites:
             if site.module != "proxy" or site.stream or site.target.has_variable:
                 continue
-            host = next((header for header in effective_all(site.block, "proxy_set_header")
-                         if header.args[:1] and header.args[0].lower() == "host"), None)
-            if host is None or len(host.args) < 2 or not CLIENT_HOST.search(host.args[1]):
-                continue
             explicit = site.effective("ssl_name")
-            if explicit is None or not explicit.args or "$" in explicit.args[0]:
+            if explicit is None or not explicit.args or "$" in explicit.args[0] or explicit.args[0] == NAME_PLACEHOLDER:
                 continue
             name = explicit.args[0]
-            yield self.finding(site.node, f"{site.describe()}: TLS asks for \"{name}\" but Host is "
-                               f"{host.args[1]} ({host.file}:{host.line}); a name-based upstream may answer "
-                               "404 or 421", fix=self._fix(ctx, site, host, name), related=(host, explicit))
+            headers = effective_all(site.block, "proxy_set_header")
+            host = next((header for header in headers if header.args[:1] and header.args[0].lower() == "host"), None)
+            if host is None:
+                if site.target.host == name:
+                    continue
+                sent = f"nginx's default $proxy_host (\"{site.target.host}\")"
+                severity = Severity.INFO
+            elif len(host.args) > 1 and CLIENT_HOST.search(host.args[1]):
+                sent = f"{host.args[1]} ({host.file}:{host.line})"
+                severity = Severity.WARNING
+            else:
+                continue
+            yield self.finding(site.node, f"{site.describe()}: TLS asks for \"{name}\" but the Host header is "
+                               f"{sent}; a name-based upstream may answer 404 or 421", severity=severity,
+                               fix=self._fix(ctx, site, host, headers, name),
+                               related=tuple(node for node in (host, explicit) if node is not None))
 
-    def _fix(self, ctx, site, host, name):
-        if host.parent is not site.block:
-            return advice(f"add `proxy_set_header Host {name};` in this location together with a copy of every "
-                          f"proxy_set_header inherited from {host.level()} level (one here drops them all)")
-        return make_fix(f"forward Host {name}", [ctx.editor.replace(host, f"proxy_set_header Host {name};")],
-                        Applicability.UNSAFE)
+    def _fix(self, ctx, site, host, headers, name):
+        line = f"proxy_set_header Host {name};"
+        if host is not None and host.parent is site.block:
+            return make_fix(f"send Host {name}", [ctx.editor.replace(host, line)], Applicability.UNSAFE)
+        if not headers:
+            return make_fix(f"send Host {name}", set_directives(ctx, site, [line]),
+                            Applicability.UNSAFE)
+        return advice(f"add `{line}` in this location together with a copy of every proxy_set_header "
+                      f"inherited from {headers[0].level()} level (one here drops them all)")

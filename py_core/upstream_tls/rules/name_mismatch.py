@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from ..findings import Applicability, Severity
-from .base import Context, Rule, anchor, dev_verify_off, is_on, make_fix, name_placeholder
+from .base import Context, Rule, dev_verify_off, is_on, make_fix, name_for, set_directives
 
 
 class NameCannotMatch(Rule):
@@ -19,13 +19,10 @@ class NameCannotMatch(Rule):
     references = ("https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_name",)
 
     def check(self, ctx: Context):
-        for site in ctx.tls_sites:
+        unnamed = [site for site in ctx.tls_sites if self._needs_name(site)]
+        only_target = len({site.target.host for site in unnamed}) == 1
+        for site in unnamed:
             target = site.target
-            if target.has_variable or target.is_unix or site.effective("ssl_name") is not None:
-                continue
-            group_name = site.group is not None and "." not in target.host
-            if not (target.is_ip or group_name):
-                continue
             verifying = is_on(site.effective("ssl_verify"))
             if not (verifying or ctx.options.production):
                 continue
@@ -34,14 +31,21 @@ class NameCannotMatch(Rule):
                        f"\"{target.host}\" and no {site.directive('ssl_name')} is set")
             message += "" if verifying else " (this fails as soon as verification is on)"
             yield self.finding(site.node, message, severity=Severity.ERROR if verifying else Severity.WARNING,
-                               fix=self._fix(ctx, site, verifying))
+                               fix=self._fix(ctx, site, verifying, only_target))
 
-    def _fix(self, ctx, site, verifying):
-        if not ctx.options.production and not ctx.options.ssl_name:
+    @staticmethod
+    def _needs_name(site) -> bool:
+        target = site.target
+        if target.has_variable or target.is_unix or site.effective("ssl_name") is not None:
+            return False
+        return target.is_ip or (site.group is not None and "." not in target.host)
+
+    def _fix(self, ctx, site, verifying, only_target):
+        name, placeholders = name_for(ctx, site, only_target)
+        if not ctx.options.production and placeholders:
             return dev_verify_off(site, ctx, "the upstream's identity is not checked at all") if verifying else None
-        name, placeholders = name_placeholder(ctx)
         lines = [f"{site.directive('ssl_name')} {name};"]
         if site.target.is_ip and not is_on(site.effective("ssl_server_name")):
             lines.append(f"{site.directive('ssl_server_name')} on;")
         return make_fix(f"check the certificate against {name}",
-                        [ctx.editor.insert_after(anchor(site), lines)], Applicability.SAFE, placeholders)
+                        set_directives(ctx, site, lines), Applicability.SAFE, placeholders)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from ..findings import Applicability, Severity
-from ..upstreams import PLAIN_SCHEME_OF, TLS_SCHEMES, parse_target
+from ..upstreams import PLAIN_SCHEME_OF, TLS_SCHEME_OF, TLS_SCHEMES, parse_target
 from .base import Context, Rule, make_fix, upgrade_scheme_edit
 
 TLS_PORTS = frozenset({443, 8443, 9443})
@@ -28,7 +28,7 @@ class HttpToTlsPort(Rule):
 
     def check(self, ctx: Context):
         for site in ctx.sites:
-            if site.stream or site.tls or site.target.scheme not in ("http", "grpc", "uwsgi") or site.target.has_variable:
+            if site.stream or site.target.scheme not in TLS_SCHEME_OF or site.target.has_variable:
                 continue
             ports = target_ports(site)
             if ports and ports <= TLS_PORTS:
@@ -47,7 +47,7 @@ class HttpsToPlainPort(Rule):
            "(… wrong version number)` and answers 502. Either the port or the scheme is wrong; going plain "
            "sends the traffic unencrypted, so prefer the upstream's TLS port.")
     example = "location / {\n    proxy_pass https://10.0.0.5:8080;\n}"
-    fixed = "location / {\n    proxy_pass https://10.0.0.5:8443;  # the upstream's TLS port\n}"
+    fixed = "location / {\n    proxy_pass https://10.0.0.5:8443;\n}"
     references = ("https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_pass",)
 
     def check(self, ctx: Context):
@@ -57,7 +57,8 @@ class HttpsToPlainPort(Rule):
             ports = target_ports(site)
             if ports and ports <= PLAIN_PORTS:
                 plain = PLAIN_SCHEME_OF[site.target.scheme]
-                edit = ctx.editor.replace(site.node, f"{site.node.name} {plain}://{site.target.raw.split('://', 1)[1]};")
+                address = site.target.raw.split("://", 1)[1]
+                edit = ctx.editor.replace(site.node, f"{site.node.name} {plain}://{address};")
                 fix = make_fix(f"use {plain}:// — traffic to the upstream is then unencrypted; better point at "
                                "its TLS port", [edit], Applicability.UNSAFE)
                 port_text = "/".join(str(port) for port in sorted(ports))

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from ..findings import Applicability, Severity
-from .base import Context, Rule, anchor, make_fix
+from .base import Context, Rule, make_fix, set_directives
 
 PROTOCOL_DIRECTIVES = ("proxy_ssl_protocols", "grpc_ssl_protocols", "uwsgi_ssl_protocols")
 LEGACY = ("SSLv2", "SSLv3", "TLSv1", "TLSv1.1")
@@ -68,7 +68,7 @@ class Tls13Disabled(Rule):
         for site in ctx.tls_sites:
             if site.effective("ssl_protocols") is None:
                 directive = site.directive("ssl_protocols")
-                fix = make_fix("offer TLSv1.2 and TLSv1.3", [ctx.editor.insert_after(
-                    anchor(site), [f"{directive} TLSv1.2 TLSv1.3;"])], Applicability.SAFE)
+                fix = make_fix("offer TLSv1.2 and TLSv1.3",
+                               set_directives(ctx, site, [f"{directive} TLSv1.2 TLSv1.3;"]), Applicability.SAFE)
                 yield self.finding(site.node, f"{site.describe()}: nginx {version} offers {' '.join(default)} by "
                                    "default, without TLSv1.3", fix=fix)

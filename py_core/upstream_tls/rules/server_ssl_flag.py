@@ -12,15 +12,17 @@ class UpstreamServerSslFlag(Rule):
     summary = "`server … ssl` inside an upstream group: there is no such parameter (nginx -t fails)"
     why = ("`server` in an `upstream {}` group has no `ssl` parameter; nginx refuses the config with "
            "`invalid parameter \"ssl\"`. TLS to the group is chosen by the scheme: `proxy_pass https://group`.")
-    example = "upstream backend {\n    server 10.0.0.5:443 ssl;\n}\nserver {\n    location / { proxy_pass http://backend; }\n}"
-    fixed = "upstream backend {\n    server 10.0.0.5:443;\n}\nserver {\n    location / { proxy_pass https://backend; }\n}"
+    example = ("upstream backend {\n    server 10.0.0.5:443 ssl;\n}\n"
+               "server {\n    location / { proxy_pass http://backend; }\n}")
+    fixed = ("upstream backend {\n    server 10.0.0.5:443;\n}\n"
+             "server {\n    location / { proxy_pass https://backend; }\n}")
     references = ("https://nginx.org/en/docs/http/ngx_http_upstream_module.html#server",)
 
     def check(self, ctx: Context):
         for node in ctx.config.walk():
             if node.name != "server" or node.parent.name != "upstream" or "ssl" not in node.args:
                 continue
-            kept = [(arg, quoted) for arg, quoted in zip(node.args, node.quoted) if arg != "ssl"]
+            kept = [(arg, quoted) for arg, quoted in zip(node.args, node.quoted, strict=True) if arg != "ssl"]
             edits = [ctx.editor.replace(node, format_directive(node.name, [a for a, _ in kept], [q for _, q in kept]))]
             plain = [site for site in ctx.sites if site.group is node.parent and not site.tls and not site.stream]
             edits += [upgrade_scheme_edit(ctx, site) for site in plain]

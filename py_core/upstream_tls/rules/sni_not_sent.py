@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from ..findings import Applicability, Severity
 from ..upstreams import is_ip_literal
-from .base import Context, Rule, anchor, is_on, make_fix, tls_name
+from .base import Context, Rule, is_on, make_fix, set_directives, tls_name
 
 
 class SniNotSent(Rule):
@@ -29,7 +29,7 @@ class SniNotSent(Rule):
             if name is None or is_ip_literal(name):
                 continue
             directive = site.directive("ssl_server_name")
-            fix = make_fix(f"send SNI ({name})", [ctx.editor.insert_after(anchor(site), [f"{directive} on;"])],
+            fix = make_fix(f"send SNI ({name})", set_directives(ctx, site, [f"{directive} on;"]),
                            Applicability.SAFE)
             state = "turned off" if server_name is not None else "off by default"
             yield self.finding(site.node, f"{site.describe()}: {directive} is {state}, so the upstream is not "

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from ..findings import Applicability, Severity
-from .base import Context, Rule, anchor, is_on, make_fix, verification_lines
+from .base import Context, Rule, is_on, make_fix, set_directives, verification_lines
 
 
 class TrustedCertificateUnused(Rule):
@@ -25,7 +25,8 @@ class TrustedCertificateUnused(Rule):
                 continue
             fix = None
             if ctx.options.production:
-                fix = make_fix("turn verification on", [ctx.editor.insert_after(
-                    anchor(site), verification_lines(site, ctx, turn_on=True))], Applicability.SAFE)
+                fix = make_fix("turn verification on",
+                               set_directives(ctx, site, verification_lines(site, ctx, turn_on=True)),
+                               Applicability.SAFE)
             yield self.finding(site.node, f"{site.describe()}: {trusted.name} is set but verification is off; "
                                "the trust file is never used", fix=fix, related=(trusted,))

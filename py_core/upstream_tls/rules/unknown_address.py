@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from ..findings import Severity
-from .base import Context, Rule
+from .base import Context, Rule, tls_name
 
 MAYBE_TLS = (None, "https", "grpcs", "suwsgi")
 
@@ -10,7 +10,7 @@ class UpstreamAddressUnknown(Rule):
     code = "UT014"
     name = "upstream-address-unknown"
     severity = Severity.INFO
-    summary = "The upstream address comes from a variable; name and SNI checks are skipped"
+    summary = "The upstream address comes from a variable and no proxy_ssl_name is set; name and SNI checks are skipped"
     why = ("With a variable in proxy_pass the host is only known per request, so nothing can be said about "
            "the name nginx will check or send as SNI. The tool reports this instead of guessing.")
     example = "location / {\n    proxy_pass https://$backend;\n}"
@@ -20,6 +20,8 @@ class UpstreamAddressUnknown(Rule):
 
     def check(self, ctx: Context):
         for site in ctx.sites:
-            if site.target.has_variable and site.target.scheme in MAYBE_TLS and not site.stream:
+            if not site.target.has_variable or site.target.scheme not in MAYBE_TLS or site.stream:
+                continue
+            if tls_name(site) is None:
                 yield self.finding(site.node, f"{site.describe()}: the upstream host comes from a variable; "
                                    "TLS name and SNI checks are skipped for it")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from ..findings import Applicability, Severity
 from ..model import effective
-from .base import Context, Rule, anchor, at, make_fix, sensitive, trust_placeholders, verification_lines
+from .base import Context, Rule, at, make_fix, sensitive, set_directives, trust_placeholders, verification_lines
 
 VERIFY_DIRECTIVES = ("proxy_ssl_verify", "grpc_ssl_verify", "uwsgi_ssl_verify")
 WIDE_LEVELS = frozenset({"main", "http", "server", "stream"})
@@ -53,9 +53,7 @@ class VerifyDisabled(Rule):
         placeholders: tuple[str, ...] = ()
         site = next((site for site in affected if site.block is node.parent), None)
         if site is not None:
-            extra = verification_lines(site, ctx, turn_on=False)
-            if extra:
-                edits.append(ctx.editor.insert_after(anchor(site), extra))
+            edits += set_directives(ctx, site, verification_lines(site, ctx, turn_on=False))
             placeholders = trust_placeholders(site, ctx)
         return make_fix("verify the upstream certificate", edits, Applicability.SAFE, placeholders)
 

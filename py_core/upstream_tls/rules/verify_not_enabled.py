@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from ..findings import Applicability, Severity
-from .base import Context, Rule, anchor, at, is_on, make_fix, trust_placeholders, verification_lines
+from .base import Context, Rule, at, is_on, make_fix, set_directives, trust_placeholders, verification_lines
 
 
 class VerifyNotEnabled(Rule):
@@ -30,6 +30,6 @@ class VerifyNotEnabled(Rule):
                 continue
             source = f"turned off at {at(verify)}" if verify is not None else "left at the default, off"
             fix = make_fix("verify the upstream certificate",
-                           [ctx.editor.insert_after(anchor(site), verification_lines(site, ctx, turn_on=True))],
+                           set_directives(ctx, site, verification_lines(site, ctx, turn_on=True)),
                            Applicability.SAFE, trust_placeholders(site, ctx))
             yield self.finding(site.node, f"{site.describe()}: certificate verification is {source}", fix=fix)

@@ -28,6 +28,7 @@ class VerifyWithoutTrustedCertificate(Rule):
                                [ctx.editor.insert_after(verify, [f"{trusted} {ctx.options.ca_file};"])],
                                Applicability.SAFE, trust_placeholders(site, ctx))
             else:
-                fix = dev_verify_off(site, ctx, "nothing is verified: anyone who can answer for the upstream is trusted")
+                fix = dev_verify_off(site, ctx, "nothing is verified: anyone who can answer for the upstream "
+                                     "is trusted")
             yield self.finding(site.node, f"{site.describe()}: {verify.name} on with no {trusted} in effect — "
                                f"nginx -t fails (no {trusted} for {verify.name})", fix=fix, related=(verify,))

@@ -1,0 +1,117 @@
+"""The CLI contract scripts depend on: exit codes, formats, stdin, --diff,
+--in-place with a .bak, and one-line errors."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+BROKEN = "location / {\n    proxy_pass https://10.0.0.1:8443;\n    proxy_ssl_verify off;\n}\n"
+CLEAN = ("location / {\n    proxy_pass https://api.internal;\n    proxy_ssl_verify on;\n"
+         "    proxy_ssl_trusted_certificate /etc/ssl/ca.pem;\n    proxy_ssl_server_name on;\n}\n")
+
+
+def run(*args, stdin: str | None = None):
+    return subprocess.run([sys.executable, "-m", "upstream_tls", *args], input=stdin,
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture
+def conf(tmp_path):
+    def write(text, name="site.conf"):
+        path = tmp_path / name
+        path.write_text(text)
+        return str(path)
+    return write
+
+
+def test_check_exit_codes(conf):
+    assert run("check", conf(CLEAN)).returncode == 0
+    broken = run("check", conf(BROKEN))
+    assert broken.returncode == 1
+    assert "site.conf:3: UT001 [warning]" in broken.stdout
+    assert run("check", conf("location / {\n")).returncode == 2
+
+
+def test_check_reads_stdin():
+    result = run("check", "-", stdin=BROKEN)
+    assert result.returncode == 1 and "<stdin>:2: UT005" in result.stdout
+
+
+def test_json_payload(conf):
+    payload = json.loads(run("check", conf(BROKEN), "--format", "json").stdout)
+    assert payload["version"] == 1 and payload["tool"]["name"] == "upstream-tls"
+    codes = {finding["code"] for finding in payload["findings"]}
+    assert codes == {"UT001", "UT005"}
+    verify = next(finding for finding in payload["findings"] if finding["code"] == "UT001")
+    assert verify["line"] == 3 and verify["fix"]["applicability"] == "safe"
+    assert verify["fix"]["edits"][0]["new_text"] == "    proxy_ssl_verify on;\n"
+    assert payload["summary"] == {"error": 0, "warning": 2, "info": 0}
+
+
+def test_sarif_has_rules_results_and_fixes(conf):
+    sarif = json.loads(run("check", conf(BROKEN), "--format", "sarif").stdout)
+    assert sarif["version"] == "2.1.0"
+    [run_] = sarif["runs"]
+    rule_ids = [rule["id"] for rule in run_["tool"]["driver"]["rules"]]
+    assert "UT001" in rule_ids and all(rule["help"]["markdown"] for rule in run_["tool"]["driver"]["rules"])
+    result = next(result for result in run_["results"] if result["ruleId"] == "UT001")
+    assert rule_ids[result["ruleIndex"]] == "UT001"
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 3
+    replacement = result["fixes"][0]["artifactChanges"][0]["replacements"][0]
+    assert replacement["insertedContent"]["text"] == "    proxy_ssl_verify on;\n"
+
+
+def test_fix_prints_whole_text_and_diff(conf):
+    path = conf(BROKEN)
+    whole = run("fix", path)
+    assert whole.returncode == 0
+    assert whole.stdout.startswith("location / {\n    proxy_pass https://10.0.0.1:8443;\n    proxy_ssl_verify on;\n")
+    assert "fill in:" in whole.stderr
+    diff = run("fix", path, "--diff", "--ssl-name", "api.internal")
+    assert "+    proxy_ssl_name api.internal;\n" in diff.stdout
+    assert "-    proxy_ssl_verify off;\n" in diff.stdout
+
+
+def test_fix_in_place_keeps_a_backup(conf, tmp_path):
+    path = conf(BROKEN)
+    result = run("fix", path, "--in-place")
+    assert result.returncode == 0 and result.stdout == ""
+    assert (tmp_path / "site.conf.bak").read_text() == BROKEN
+    assert "proxy_ssl_verify on;" in (tmp_path / "site.conf").read_text()
+
+
+def test_fix_preserves_bytes_that_are_not_utf8(tmp_path):
+    path = tmp_path / "latin1.conf"
+    path.write_bytes(b"# caf\xe9\n" + CLEAN.encode())
+    result = subprocess.run([sys.executable, "-m", "upstream_tls", "fix", str(path)], capture_output=True)
+    assert result.stdout == path.read_bytes()
+
+
+@pytest.mark.parametrize("args, words", [
+    (("check", "/nonexistent.conf"), "/nonexistent.conf: cannot read"),
+    (("check", "--format", "xml"), "invalid choice"),
+    (("fix", "--error-log", "e.log"), "--error-log needs the diagnosis engine"),
+    (("fix", "-", "--in-place"), "--in-place needs a FILE"),
+    (("check", "--nginx-version", "one"), "not an nginx version"),
+])
+def test_usage_errors_are_one_line_with_exit_2(args, words):
+    result = run(*args, stdin="")
+    assert result.returncode == 2
+    assert words in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_malformed_input_is_one_line_per_problem(conf):
+    path = conf("server {\n    location / {\n        proxy_pass https://a\n    }\n}\n")
+    result = run("check", path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == f'{path}:3: error: directive "proxy_pass" is not terminated by ";"'
+
+
+def test_rule_docs():
+    result = run("rule", "UT005")
+    assert result.returncode == 0 and "**Why it matters.**" in result.stdout
+    assert run("rule", "UT999").returncode == 2
