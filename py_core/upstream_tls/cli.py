@@ -17,6 +17,7 @@ from .model import Diagnostic
 from .options import DEFAULT_CA_FILE, Options, parse_ssl_name, parse_version
 from .parse import InputError
 from .render import diagnostic_line, fix_summary, json_report, rule_doc, rules_table, text_report
+from .rewrite import split_lines
 from .rules import RULES, RULES_BY_CODE
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
@@ -114,7 +115,7 @@ def run_fix(args) -> int:
             write_in_place(args.file, result.text)
     elif args.diff:
         write_output("".join(difflib.unified_diff(
-            text.splitlines(keepends=True), result.text.splitlines(keepends=True),
+            split_lines(text), split_lines(result.text),
             fromfile=name, tofile=f"{name} (fixed)")))
     else:
         write_output(result.text)

@@ -4,6 +4,9 @@ directives on the same line, line endings) and indents like its neighbours."""
 from __future__ import annotations
 
 import re
+from array import array
+from dataclasses import dataclass
+from itertools import pairwise
 
 from .findings import Edit
 from .model import Config, Node
@@ -22,6 +25,26 @@ def format_directive(name: str, args: list[str], quoted: list[bool] | None = Non
     return " ".join([name] + [quote_arg(arg, flag) for arg, flag in zip(args, quoted, strict=True)]) + ";"
 
 
+def _is_code(line: str, position: int) -> bool:
+    """Whether `position` is outside quotes and comments, so a directive's
+    text quoted inside another argument is not taken for the directive."""
+    quote = None
+    index = 0
+    while index < position:
+        char = line[index]
+        if char == "\\":
+            index += 2
+            continue
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            return False
+        index += 1
+    return quote is None
+
+
 def _arg_pattern(arg: str, quoted: bool) -> str:
     if not quoted:
         return re.escape(arg)
@@ -34,18 +57,33 @@ class Editor:
 
     def __init__(self, config: Config):
         self.config = config
-        self._lines: dict[str, list[str]] = {}
+        self._starts: array | None = None
 
-    def lines(self, path: str) -> list[str]:
-        if path not in self._lines:
-            source = self.config.file(path)
-            all_lines = self.config.text.splitlines(keepends=True)
-            self._lines[path] = all_lines[source.offset:source.offset + source.line_count]
-        return self._lines[path]
+    def _line_starts(self) -> array:
+        """Offsets where each input line starts: a compact index instead of
+        a copy of every line (large configs, few edits)."""
+        if self._starts is None:
+            text = self.config.text
+            self._starts = array("q", [0])
+            self._starts.extend(match.end() for match in re.finditer("\n", text))
+            if self._starts[-1] != len(text):
+                self._starts.append(len(text))
+        return self._starts
 
     def line(self, path: str, number: int) -> str:
-        lines = self.lines(path)
-        return lines[number - 1] if 0 < number <= len(lines) else ""
+        """Line `number` of file `path`, with its line ending; "" past the end."""
+        source = self.config.file(path)
+        if not 0 < number <= source.line_count:
+            return ""
+        starts = self._line_starts()
+        index = source.offset + number - 1
+        if index + 1 >= len(starts):
+            return ""
+        return self.config.text[starts[index]:starts[index + 1]]
+
+    def lines(self, path: str):
+        source = self.config.file(path)
+        return (self.line(path, number) for number in range(1, source.line_count + 1))
 
     def _eol(self, path: str, number: int) -> str:
         text = self.line(path, number)
@@ -56,7 +94,7 @@ class Editor:
         for other in self.lines(path):
             if other.endswith("\n"):
                 return "\r\n" if other.endswith("\r\n") else "\n"
-        return "\n"
+        return "\r" if "\r" in text else "\n"
 
     def indent_unit(self, path: str) -> str:
         for text in self.lines(path):
@@ -83,10 +121,13 @@ class Editor:
             return None
         pattern = re.escape(node.name) + "".join(
             r"\s+" + _arg_pattern(arg, flag) for arg, flag in zip(node.args, node.quoted, strict=True)) + r"\s*;"
-        match = re.search(r"(?<![\w$])" + pattern, self.line(node.file, node.line))
-        return match.span() if match else None
+        line = self.line(node.file, node.line)
+        for match in re.finditer(r"(?<![\w$])" + pattern, line):
+            if _is_code(line, match.start()):
+                return match.span()
+        return None
 
-    def insert_after(self, anchor: Node, directives: list[str]) -> Edit | None:
+    def insert_after(self, anchor: Node, directives: list[str]) -> Change | None:
         """Put `directives` (without indentation) right after `anchor`, inside
         anchor's block. None when the line layout leaves no safe place."""
         path, number = anchor.file, anchor.end_line
@@ -97,26 +138,66 @@ class Editor:
         if anchor.ends_line:
             if line.endswith("\n"):
                 return Edit(path, number + 1, number, body)
-            return Edit(path, number, number, line + eol + body.rstrip("\r\n"))
+            return LineChange(path, number, line, len(line), len(line), eol + body.rstrip("\r\n"))
         span = self.span_in_line(anchor)
         if span is None:
             return None
         line_indent = INDENT.match(line).group()
         if not anchor.starts_line:
             body = "".join(line_indent + self.indent_unit(path) + text + eol for text in directives)
-        rest = line[span[1]:].lstrip(" \t")
-        return Edit(path, number, number, line[:span[1]].rstrip(" \t") + eol + body + line_indent + rest)
+        gap = len(line[span[1]:]) - len(line[span[1]:].lstrip(" \t"))
+        return LineChange(path, number, line, span[1], span[1] + gap, eol + body + line_indent)
 
-    def replace(self, node: Node, new_text: str) -> Edit | None:
+    def replace(self, node: Node, new_text: str) -> Change | None:
         """Rewrite one directive, keeping whatever else shares its lines."""
         span = self.span_in_line(node)
         if span is not None:
-            line = self.line(node.file, node.line)
-            return Edit(node.file, node.line, node.line, line[:span[0]] + new_text + line[span[1]:])
-        if node.children is None and node.starts_line and node.ends_line:
-            first = self.line(node.file, node.line)
+            return LineChange(node.file, node.line, self.line(node.file, node.line), span[0], span[1], new_text)
+        inner = [self.line(node.file, number) for number in range(node.line, node.end_line)]
+        if node.children is None and node.starts_line and node.ends_line and not any("#" in text for text in inner):
+            first = inner[0]
             last = self.line(node.file, node.end_line)
             trailing = last.split(";", 1)[1] if ";" in last else self._eol(node.file, node.end_line)
             return Edit(node.file, node.line, node.end_line,
                         INDENT.match(first).group() + new_text + trailing)
         return None
+
+
+@dataclass(frozen=True)
+class LineChange:
+    """Columns start..end of one original line become `text`. Changes to one
+    line are composed into a single Edit, so a fix may both rewrite a
+    directive and insert after it on a shared line."""
+
+    file: str
+    line: int
+    original: str
+    start: int
+    end: int
+    text: str
+
+
+Change = Edit | LineChange
+
+
+def compose(changes: list[Change | None]) -> list[Edit] | None:
+    """Line edits for `changes`; None if one could not be placed or two
+    overlap inside a line."""
+    edits: list[Edit] = []
+    by_line: dict[tuple[str, int], list[LineChange]] = {}
+    for change in changes:
+        if change is None:
+            return None
+        if isinstance(change, Edit):
+            edits.append(change)
+        else:
+            by_line.setdefault((change.file, change.line), []).append(change)
+    for (path, number), group in by_line.items():
+        group.sort(key=lambda change: (change.start, change.end))
+        if any(later.start < earlier.end for earlier, later in pairwise(group)):
+            return None
+        text = group[0].original
+        for change in reversed(group):
+            text = text[:change.start] + change.text + text[change.end:]
+        edits.append(Edit(path, number, number, text))
+    return sorted(edits, key=lambda edit: (edit.file, edit.start_line, edit.end_line))

@@ -20,13 +20,13 @@ class Node:
     and last line with other directives — rewrites need to know.
     """
 
-    __slots__ = ("name", "args", "quoted", "line", "end_line", "file", "parent",
+    __slots__ = ("name", "args", "_quoted", "line", "end_line", "file", "parent",
                  "children", "open_line", "starts_line", "ends_line", "_index")
 
     def __init__(self, name, args, quoted, line, file, parent, starts_line):
         self.name = name
         self.args = args
-        self.quoted = quoted
+        self._quoted = tuple(quoted) if any(quoted) else None
         self.line = line
         self.end_line = line
         self.file = file
@@ -39,6 +39,12 @@ class Node:
 
     def __repr__(self) -> str:
         return f"<{self.name} {' '.join(self.args)} @{self.file}:{self.line}>"
+
+    @property
+    def quoted(self) -> tuple[bool, ...]:
+        """Per argument, whether it was written in quotes (kept only when one
+        was: most directives have none, and large configs have many)."""
+        return self._quoted or (False,) * len(self.args)
 
     @property
     def is_block(self) -> bool:
@@ -64,8 +70,13 @@ class Node:
         """Direct children by name, with files pulled in by `include` expanded."""
         if self._index is None:
             index: dict[str, list[Node]] = {}
-            for child in self.expanded_children():
-                index.setdefault(child.name, []).append(child)
+            for child in self.children:
+                if child.name == "include" and getattr(child, "included", None):
+                    for root in child.included:
+                        for name, nodes in root.index().items():
+                            index.setdefault(name, []).extend(nodes)
+                else:
+                    index.setdefault(child.name, []).append(child)
             self._index = index
         return self._index
 
@@ -147,6 +158,16 @@ class Config:
     text: str
     files: list[SourceFile] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    by_name: dict[str, list[Node]] = field(default_factory=dict, repr=False)
+
+    def named(self, *names: str) -> list[Node]:
+        """Every directive with one of these names, in file order — the
+        rules' entry point, so none of them has to walk the whole tree."""
+        found = [node for name in names for node in self.by_name.get(name, ())]
+        if len(names) > 1:
+            order = {source.path: index for index, source in enumerate(self.files)}
+            found.sort(key=lambda node: (order[node.file], node.line))
+        return found
 
     def file(self, path: str) -> SourceFile:
         for source in self.files:
@@ -161,7 +182,7 @@ class Config:
     def upstream_groups(self) -> dict[tuple[bool, str], Node]:
         """`upstream NAME {}` blocks keyed by (in stream, NAME)."""
         groups = {}
-        for node in self.walk():
-            if node.name == "upstream" and node.is_block and node.args:
+        for node in self.named("upstream"):
+            if node.is_block and node.args:
                 groups[(node.in_stream(), node.args[0])] = node
         return groups

@@ -44,11 +44,15 @@ def split_dump(text: str, name: str = DEFAULT_NAME) -> list[tuple[str, int, str]
     if not markers:
         return [(name, 0, text)]
     parts = []
+    seen: dict[str, int] = {}
     for index, marker in enumerate(markers):
         start = marker.end() + 1
         end = markers[index + 1].start() if index + 1 < len(markers) else len(text)
-        offset = text.count("\n", 0, start)
-        parts.append((marker.group("path").strip(), offset, text[start:end]))
+        path = marker.group("path").strip()
+        seen[path] = seen.get(path, 0) + 1
+        if seen[path] > 1:
+            path = f"{path} (copy {seen[path]})"
+        parts.append((path, text.count("\n", 0, start), text[start:end]))
     return parts
 
 
@@ -64,9 +68,25 @@ def implicit_context(top_level_names: set[str]) -> str:
     return "location"
 
 
+LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def _encode(text: str) -> bytes:
+    """UTF-8 for crossplane; undecodable input bytes (surrogateescape) go back
+    as they came, any other lone surrogate (possible in a browser string) is
+    written as is and read back by crossplane as a replacement character."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass")
+
+
 def _tokens(text: str):
+    """crossplane's tokens for `text`. A lone CR becomes a space: nginx reads
+    it as white space, while crossplane's universal-newline reading would count
+    it as a line break and shift every line number after it."""
     with tempfile.NamedTemporaryFile("wb", suffix=".conf", delete=False) as handle:
-        handle.write(text.encode("utf-8", "surrogateescape"))
+        handle.write(_encode(LONE_CR.sub(" ", text)))
         path = handle.name
     try:
         yield from crossplane.lex(path)
@@ -74,9 +94,10 @@ def _tokens(text: str):
         os.unlink(path)
 
 
-def build_tree(text: str, path: str) -> tuple[Node, Diagnostic | None]:
+def build_tree(text: str, path: str, by_name: dict[str, list[Node]]) -> tuple[Node, Diagnostic | None]:
     """Directive tree of one file; on malformed input, what was built up to
-    the first error and that error."""
+    the first error and that error. Every directive is also listed in
+    `by_name`."""
     root = Node("", [], [], 0, path, None, True)
     root.children = []
     block = root
@@ -117,6 +138,7 @@ def build_tree(text: str, path: str) -> tuple[Node, Diagnostic | None]:
                 node_type = IncludeNode if words[0] == "include" else Node
                 node = node_type(words[0], words[1:], quoted[1:], first_line, path, block, starts_line)
                 block.children.append(node)
+                by_name.setdefault(node.name, []).append(node)
                 if token == "{":
                     node.children = []
                     node.open_line = line
@@ -151,7 +173,7 @@ def parse(text: str, name: str = DEFAULT_NAME) -> Config:
                                     "input looks binary (NUL byte): expected nginx configuration text"))
     config = Config(text)
     for path, offset, body in split_dump(text, name):
-        root, diagnostic = build_tree(body, path)
+        root, diagnostic = build_tree(body, path, config.by_name)
         if diagnostic:
             config.diagnostics.append(diagnostic)
         root.name = implicit_context({child.name for child in root.children})
@@ -166,16 +188,15 @@ def _link_includes(config: Config) -> None:
     if len(config.files) < 2:
         return
     prefix = posixpath.dirname(config.files[0].path)
-    for source in config.files:
-        for node in source.root.walk():
-            if node.name != "include" or not node.args:
-                continue
-            pattern = node.args[0]
-            if not pattern.startswith("/"):
-                pattern = posixpath.join(prefix, pattern)
-            node.included = [other.root for other in config.files
-                             if other is not source and fnmatch.fnmatchcase(other.path, pattern)]
-            for root in node.included:
-                if root.parent is None:
-                    root.parent = node.parent
-                    root.name = node.parent.name
+    for node in config.named("include"):
+        if not node.args:
+            continue
+        pattern = node.args[0]
+        if not pattern.startswith("/"):
+            pattern = posixpath.join(prefix, pattern)
+        node.included = [other.root for other in config.files
+                         if other.path != node.file and fnmatch.fnmatchcase(other.path, pattern)]
+        for root in node.included:
+            if root.parent is None:
+                root.parent = node.parent
+                root.name = node.parent.name

@@ -87,12 +87,11 @@ def json_report(report: Report, mode: str) -> str:
 
 
 def fix_summary(result: FixResult) -> str:
-    lines = [f"fixed {finding.span.file}:{finding.span.line}: {finding.code} {finding.fix.title}"
-             for finding in result.applied]
+    lines = [f"fixed {finding.code} ({finding.fix.title}): {finding.message}" for finding in result.applied]
     lines += [f"fill in: {note}" for note in result.placeholders]
     lines += [line for finding in result.remaining for line in finding_lines(finding)]
     if result.remaining:
-        lines.append("Still to do: " + summary_line(result.remaining))
+        lines.append("Still to do (line numbers are the fixed text's): " + summary_line(result.remaining))
     return "\n".join(lines) + ("\n" if lines else "")
 
 

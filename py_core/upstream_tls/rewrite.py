@@ -2,7 +2,17 @@
 touches comes back unchanged (pyupgrade's approach)."""
 from __future__ import annotations
 
+import re
+
 from .findings import Edit
+
+LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines with their endings, broken at \\n only — the way nginx and the
+    parser count lines (str.splitlines also breaks at \\r, \\f, U+2028…)."""
+    return LINE.findall(text)
 
 
 class EditConflict(ValueError):
@@ -38,7 +48,7 @@ def apply_edits(text: str, edits: list[Edit], offsets: dict[str, int] | None = N
         for other in unique[index + 1:]:
             if conflicts(edit, other, offsets):
                 raise EditConflict(f"edits overlap at line {edit.start_line} of {edit.file}")
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     order = sorted(range(len(unique)), key=lambda i: (
         _absolute(unique[i], offsets)[0], 0 if unique[i].is_insertion else 1, i), reverse=True)
     for index in order:

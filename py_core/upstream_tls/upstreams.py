@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .model import Config, Node, effective
 
@@ -43,7 +43,7 @@ def parse_target(raw: str) -> Target:
     if "$" in host:
         return Target(raw, scheme, None, None)
     port_text = match.group("port")
-    port = int(port_text) if port_text and port_text.isdigit() else None
+    port = int(port_text) if port_text and port_text.isascii() and port_text.isdigit() else None
     if port_text and "$" in port_text:
         port = None
     if port is None and scheme:
@@ -68,6 +68,7 @@ class Site:
     target: Target
     group: Node | None
     stream: bool
+    _effective: dict[str, Node | None] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def block(self) -> Node:
@@ -85,7 +86,11 @@ class Site:
         return f"{self.module}_{suffix}"
 
     def effective(self, suffix: str) -> Node | None:
-        return effective(self.block, self.directive(suffix))
+        """The module's `suffix` directive in effect here; several rules ask
+        the same questions of one site, so answers are kept."""
+        if suffix not in self._effective:
+            self._effective[suffix] = effective(self.block, self.directive(suffix))
+        return self._effective[suffix]
 
     @property
     def group_servers(self) -> list[Node]:
@@ -100,9 +105,9 @@ class Site:
 def find_sites(config: Config) -> list[Site]:
     groups = config.upstream_groups()
     sites = []
-    for node in config.walk():
-        module = PASS_MODULES.get(node.name)
-        if module is None or not node.args:
+    for node in config.named(*PASS_MODULES):
+        module = PASS_MODULES[node.name]
+        if not node.args:
             continue
         stream = node.in_stream() or node.parent.name == "stream"
         target = parse_target(node.args[0])

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar
 
-from ..editing import Editor
-from ..findings import Applicability, Edit, Finding, Fix, Severity, Span
+from ..editing import Change, Editor, compose, format_directive
+from ..findings import Applicability, Finding, Fix, Severity, Span
 from ..model import Config, Node, effective_all
 from ..options import NAME_PLACEHOLDER, Options
 from ..upstreams import TLS_SCHEME_OF, Site, find_sites
@@ -38,6 +38,17 @@ class Context:
     def tls_sites(self) -> list[Site]:
         return [site for site in self.sites if site.tls]
 
+    @cached_property
+    def sites_by_verify(self) -> dict[Node, list[Site]]:
+        """TLS sites grouped by the *_ssl_verify directive in effect for them,
+        so a rule about one directive need not scan every site."""
+        groups: dict[Node, list[Site]] = {}
+        for site in self.tls_sites:
+            verify = site.effective("ssl_verify")
+            if verify is not None:
+                groups.setdefault(verify, []).append(site)
+        return groups
+
 
 class Rule:
     """A check. Subclasses declare their metadata and implement `check`."""
@@ -63,10 +74,11 @@ class Rule:
             fix=fix)
 
 
-def make_fix(title: str, edits: list[Edit | None], applicability: Applicability,
+def make_fix(title: str, changes: list[Change | None], applicability: Applicability,
              placeholders: tuple[str, ...] = ()) -> Fix | None:
-    """A Fix, or None when a needed edit could not be placed safely."""
-    if not edits or any(edit is None for edit in edits):
+    """A Fix, or None when a needed change could not be placed safely."""
+    edits = compose(changes) if changes else None
+    if not edits:
         return None
     return Fix(title, tuple(edits), applicability, placeholders)
 
@@ -96,7 +108,7 @@ def anchor(site: Site) -> Node:
     return last
 
 
-def set_directives(ctx: Context, site: Site, lines: list[str]) -> list[Edit | None]:
+def set_directives(ctx: Context, site: Site, lines: list[str]) -> list[Change | None]:
     """Edits that make each `name value;` line hold in the site's block:
     rewrite a directive the block already has (a second one would make
     nginx -t fail as duplicate), insert the rest together after the anchor."""
@@ -120,7 +132,7 @@ def verification_lines(site: Site, ctx: Context, *, turn_on: bool) -> list[str]:
     if turn_on:
         lines.append(f"{site.directive('ssl_verify')} on;")
     if site.effective("ssl_trusted_certificate") is None:
-        lines.append(f"{site.directive('ssl_trusted_certificate')} {ctx.options.ca_file};")
+        lines.append(format_directive(site.directive("ssl_trusted_certificate"), [ctx.options.ca_file]))
     if site.effective("ssl_verify_depth") is None:
         lines.append(f"{site.directive('ssl_verify_depth')} {ctx.options.verify_depth};")
     return lines
@@ -142,6 +154,15 @@ def tls_name(site: Site) -> str | None:
         return None if "$" in value and value != "$proxy_host" else (
             site.target.host if value == "$proxy_host" else value)
     return site.target.host
+
+
+def needs_name(site: Site) -> bool:
+    """The name nginx would check is an IP or a dotless group name, and no
+    proxy_ssl_name says otherwise: no certificate can match it."""
+    target = site.target
+    if target.has_variable or target.is_unix or site.effective("ssl_name") is not None:
+        return False
+    return target.is_ip or (site.group is not None and "." not in target.host)
 
 
 def dev_verify_off(site: Site, ctx: Context, risk: str) -> Fix | None:
@@ -176,8 +197,9 @@ def name_for(ctx: Context, site: Site, only_target: bool) -> tuple[str, tuple[st
                               "subjectAltName (see `openssl s_client -connect HOST:PORT -showcerts`)",)
 
 
-def upgrade_scheme_edit(ctx: Context, site: Site) -> Edit | None:
+def upgrade_scheme_edit(ctx: Context, site: Site) -> Change | None:
     """proxy_pass http://x -> https://x (grpc -> grpcs, uwsgi -> suwsgi)."""
     scheme = site.target.scheme or "http"
     rest = site.target.raw.split("://", 1)[-1]
-    return ctx.editor.replace(site.node, f"{site.node.name} {TLS_SCHEME_OF[scheme]}://{rest};")
+    return ctx.editor.replace(site.node, format_directive(
+        site.node.name, [f"{TLS_SCHEME_OF[scheme]}://{rest}", *site.node.args[1:]], site.node.quoted))

@@ -21,8 +21,8 @@ class ClientCertificateWithoutKey(Rule):
     references = ("https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_certificate_key",)
 
     def check(self, ctx: Context):
-        for node in ctx.config.walk():
-            if node.name in CERT_DIRECTIVES and effective(node.parent, node.name + "_key") is None:
+        for node in ctx.config.named(*CERT_DIRECTIVES):
+            if effective(node.parent, node.name + "_key") is None:
                 yield self.finding(node, f"{node.name} without {node.name}_key — nginx -t fails",
                                    fix=advice(f"add `{node.name}_key /path/to/the/client.key;` beside it "
                                               "(the key that matches this certificate, PEM, unencrypted or "

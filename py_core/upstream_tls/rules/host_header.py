@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 
+from ..editing import format_directive
 from ..findings import Applicability, Severity
 from ..model import effective_all
 from ..options import NAME_PLACEHOLDER
@@ -54,7 +55,7 @@ class HostHeaderMismatch(Rule):
                                related=tuple(node for node in (host, explicit) if node is not None))
 
     def _fix(self, ctx, site, host, headers, name):
-        line = f"proxy_set_header Host {name};"
+        line = format_directive("proxy_set_header", ["Host", name])
         if host is not None and host.parent is site.block:
             return make_fix(f"send Host {name}", [ctx.editor.replace(host, line)], Applicability.UNSAFE)
         if not headers:

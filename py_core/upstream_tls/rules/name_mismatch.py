@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+from ..editing import format_directive
 from ..findings import Applicability, Severity
-from .base import Context, Rule, dev_verify_off, is_on, make_fix, name_for, set_directives
+from .base import Context, Rule, dev_verify_off, is_on, make_fix, name_for, needs_name, set_directives
 
 
 class NameCannotMatch(Rule):
@@ -19,7 +20,7 @@ class NameCannotMatch(Rule):
     references = ("https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_name",)
 
     def check(self, ctx: Context):
-        unnamed = [site for site in ctx.tls_sites if self._needs_name(site)]
+        unnamed = [site for site in ctx.tls_sites if needs_name(site)]
         only_target = len({site.target.host for site in unnamed}) == 1
         for site in unnamed:
             target = site.target
@@ -33,19 +34,12 @@ class NameCannotMatch(Rule):
             yield self.finding(site.node, message, severity=Severity.ERROR if verifying else Severity.WARNING,
                                fix=self._fix(ctx, site, verifying, only_target))
 
-    @staticmethod
-    def _needs_name(site) -> bool:
-        target = site.target
-        if target.has_variable or target.is_unix or site.effective("ssl_name") is not None:
-            return False
-        return target.is_ip or (site.group is not None and "." not in target.host)
-
     def _fix(self, ctx, site, verifying, only_target):
         name, placeholders = name_for(ctx, site, only_target)
         if not ctx.options.production and placeholders:
             return dev_verify_off(site, ctx, "the upstream's identity is not checked at all") if verifying else None
-        lines = [f"{site.directive('ssl_name')} {name};"]
-        if site.target.is_ip and not is_on(site.effective("ssl_server_name")):
+        lines = [format_directive(site.directive("ssl_name"), [name])]
+        if not is_on(site.effective("ssl_server_name")):
             lines.append(f"{site.directive('ssl_server_name')} on;")
         return make_fix(f"check the certificate against {name}",
                         set_directives(ctx, site, lines), Applicability.SAFE, placeholders)

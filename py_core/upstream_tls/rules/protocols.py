@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from ..editing import format_directive
 from ..findings import Applicability, Severity
 from .base import Context, Rule, make_fix, set_directives
 
@@ -20,7 +21,7 @@ def recommended(protocols: list[str]) -> list[str]:
 
 def protocols_fix(ctx: Context, node):
     return make_fix("allow TLSv1.2 and TLSv1.3 only",
-                    [ctx.editor.replace(node, " ".join([node.name, *recommended(node.args)]) + ";")],
+                    [ctx.editor.replace(node, format_directive(node.name, recommended(node.args)))],
                     Applicability.SAFE)
 
 
@@ -37,12 +38,10 @@ class LegacyProtocols(Rule):
                   "https://www.rfc-editor.org/rfc/rfc8996")
 
     def check(self, ctx: Context):
-        for node in ctx.config.walk():
-            if node.name in PROTOCOL_DIRECTIVES:
-                legacy = [protocol for protocol in node.args if protocol in LEGACY]
-                if legacy:
-                    yield self.finding(node, f"{node.name} enables {' '.join(legacy)}",
-                                       fix=protocols_fix(ctx, node))
+        for node in ctx.config.named(*PROTOCOL_DIRECTIVES):
+            legacy = [protocol for protocol in node.args if protocol in LEGACY]
+            if legacy:
+                yield self.finding(node, f"{node.name} enables {' '.join(legacy)}", fix=protocols_fix(ctx, node))
 
 
 class Tls13Disabled(Rule):
@@ -58,8 +57,8 @@ class Tls13Disabled(Rule):
     references = ("https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_protocols",)
 
     def check(self, ctx: Context):
-        for node in ctx.config.walk():
-            if node.name in PROTOCOL_DIRECTIVES and "TLSv1.3" not in node.args:
+        for node in ctx.config.named(*PROTOCOL_DIRECTIVES):
+            if "TLSv1.3" not in node.args:
                 yield self.finding(node, f"{node.name} leaves out TLSv1.3", fix=protocols_fix(ctx, node))
         default = ctx.options.default_protocols()
         if default is None or "TLSv1.3" in default:

@@ -19,8 +19,8 @@ class UpstreamServerSslFlag(Rule):
     references = ("https://nginx.org/en/docs/http/ngx_http_upstream_module.html#server",)
 
     def check(self, ctx: Context):
-        for node in ctx.config.walk():
-            if node.name != "server" or node.parent.name != "upstream" or "ssl" not in node.args:
+        for node in ctx.config.named("server"):
+            if node.parent.name != "upstream" or "ssl" not in node.args:
                 continue
             kept = [(arg, quoted) for arg, quoted in zip(node.args, node.quoted, strict=True) if arg != "ssl"]
             edits = [ctx.editor.replace(node, format_directive(node.name, [a for a, _ in kept], [q for _, q in kept]))]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from ..findings import Applicability, Severity
 from ..upstreams import is_ip_literal
-from .base import Context, Rule, is_on, make_fix, set_directives, tls_name
+from .base import Context, Rule, is_on, make_fix, needs_name, set_directives, tls_name
 
 
 class SniNotSent(Rule):
@@ -20,7 +20,7 @@ class SniNotSent(Rule):
 
     def check(self, ctx: Context):
         for site in ctx.tls_sites:
-            if site.target.has_variable or site.target.is_unix:
+            if site.target.has_variable or site.target.is_unix or needs_name(site):
                 continue
             server_name = site.effective("ssl_server_name")
             if is_on(server_name):

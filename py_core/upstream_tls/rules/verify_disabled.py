@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from ..editing import format_directive
 from ..findings import Applicability, Severity
 from ..model import effective
 from .base import Context, Rule, at, make_fix, sensitive, set_directives, trust_placeholders, verification_lines
@@ -23,11 +24,10 @@ class VerifyDisabled(Rule):
     references = ("https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_verify",)
 
     def check(self, ctx: Context):
-        for node in ctx.config.walk():
-            if node.name not in VERIFY_DIRECTIVES or node.args[:1] == [] or node.args[0].lower() != "off":
+        for node in ctx.config.named(*VERIFY_DIRECTIVES):
+            if node.args[:1] == [] or node.args[0].lower() != "off":
                 continue
-            affected = [site for site in ctx.tls_sites
-                        if site.directive("ssl_verify") == node.name and site.effective("ssl_verify") is node]
+            affected = ctx.sites_by_verify.get(node, [])
             wide = node.level() in WIDE_LEVELS and not any(site.block is node.parent for site in affected)
             yield self._finding(ctx, node, affected, wide)
 
@@ -63,6 +63,6 @@ class VerifyDisabled(Rule):
         trusted = node.name.replace("verify", "trusted_certificate")
         edits = [ctx.editor.replace(node, f"{node.name} on;")]
         if effective(node.parent, trusted) is None:
-            edits.append(ctx.editor.insert_after(node, [f"{trusted} {ctx.options.ca_file};"]))
+            edits.append(ctx.editor.insert_after(node, [format_directive(trusted, [ctx.options.ca_file])]))
         return make_fix(f"turn verification on here — {reach}; each needs a certificate the trust file covers",
                         edits, Applicability.UNSAFE)

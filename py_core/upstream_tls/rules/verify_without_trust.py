@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from ..editing import format_directive
 from ..findings import Applicability, Severity
 from .base import Context, Rule, dev_verify_off, is_on, make_fix, trust_placeholders
 
@@ -25,7 +26,7 @@ class VerifyWithoutTrustedCertificate(Rule):
             trusted = site.directive("ssl_trusted_certificate")
             if ctx.options.production:
                 fix = make_fix(f"add {trusted} next to {verify.name} on",
-                               [ctx.editor.insert_after(verify, [f"{trusted} {ctx.options.ca_file};"])],
+                               [ctx.editor.insert_after(verify, [format_directive(trusted, [ctx.options.ca_file])])],
                                Applicability.SAFE, trust_placeholders(site, ctx))
             else:
                 fix = dev_verify_off(site, ctx, "nothing is verified: anyone who can answer for the upstream "
