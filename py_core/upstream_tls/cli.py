@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import io
+import json
 import os
 import sys
 import tempfile
@@ -16,7 +18,7 @@ from .findings import Severity
 from .model import Diagnostic
 from .options import DEFAULT_CA_FILE, Options, parse_ssl_name, parse_version
 from .parse import InputError
-from .render import diagnostic_line, fix_summary, json_report, rule_doc, rules_table, text_report
+from .render import diagnostic_line, fix_summary, json_payload, rule_doc, rules_table, text_report
 from .rewrite import split_lines
 from .rules import RULES, RULES_BY_CODE
 
@@ -41,6 +43,14 @@ def read_input(path: str) -> tuple[str, str]:
 def write_output(text: str) -> None:
     sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
     sys.stdout.flush()
+
+
+def write_json(payload: dict) -> None:
+    """Stream JSON to stdout: a large config's report is never held twice."""
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="surrogateescape", newline="\n")
+    json.dump(payload, out, indent=2)
+    out.write("\n")
+    out.detach()
 
 
 def write_in_place(path: str, text: str) -> None:
@@ -91,10 +101,10 @@ def run_check(args) -> int:
     if report.diagnostics:
         return report_diagnostics(report.diagnostics)
     if args.format == "json":
-        write_output(json_report(report, options_from(args).mode))
+        write_json(json_payload(report, options_from(args).mode))
     elif args.format == "sarif":
-        from .sarif import sarif_report
-        write_output(sarif_report(report))
+        from .sarif import sarif_log
+        write_json(sarif_log(report))
     else:
         write_output(text_report(report))
     return EXIT_FINDINGS if failing(report.findings) else EXIT_CLEAN

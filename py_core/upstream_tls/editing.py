@@ -58,6 +58,7 @@ class Editor:
     def __init__(self, config: Config):
         self.config = config
         self._starts: array | None = None
+        self._units: dict[str, str] = {}
 
     def _line_starts(self) -> array:
         """Offsets where each input line starts: a compact index instead of
@@ -97,6 +98,12 @@ class Editor:
         return "\r" if "\r" in text else "\n"
 
     def indent_unit(self, path: str) -> str:
+        """The file's indentation step, as the first indented line shows it."""
+        if path not in self._units:
+            self._units[path] = self._find_indent_unit(path)
+        return self._units[path]
+
+    def _find_indent_unit(self, path: str) -> str:
         for text in self.lines(path):
             indent = INDENT.match(text).group()
             if indent:
@@ -153,9 +160,9 @@ class Editor:
         span = self.span_in_line(node)
         if span is not None:
             return LineChange(node.file, node.line, self.line(node.file, node.line), span[0], span[1], new_text)
-        inner = [self.line(node.file, number) for number in range(node.line, node.end_line)]
-        if node.children is None and node.starts_line and node.ends_line and not any("#" in text for text in inner):
-            first = inner[0]
+        above = [self.line(node.file, number) for number in range(node.line, node.end_line)]
+        if node.children is None and node.starts_line and node.ends_line and not any("#" in text for text in above):
+            first = self.line(node.file, node.line)
             last = self.line(node.file, node.end_line)
             trailing = last.split(";", 1)[1] if ";" in last else self._eol(node.file, node.end_line)
             return Edit(node.file, node.line, node.end_line,

@@ -3,6 +3,7 @@ nginx's inheritance rules for looking up the value in effect at any level."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 # Directives nginx treats as arrays: a level inherits them only when it sets
 # none of its own (the classic proxy_set_header trap).
@@ -170,10 +171,11 @@ class Config:
         return found
 
     def file(self, path: str) -> SourceFile:
-        for source in self.files:
-            if source.path == path:
-                return source
-        raise KeyError(path)
+        return self._files_by_path[path]
+
+    @cached_property
+    def _files_by_path(self) -> dict[str, SourceFile]:
+        return {source.path: source for source in self.files}
 
     def walk(self):
         for source in self.files:

@@ -2,7 +2,6 @@
 rule docs from the jinja2 templates (the README's rule table among them)."""
 from __future__ import annotations
 
-import json
 from collections import Counter
 
 from .engine import FixResult, Report
@@ -72,9 +71,10 @@ def diagnostic_payload(diagnostic: Diagnostic) -> dict:
     return {"file": diagnostic.file, "line": diagnostic.line, "message": diagnostic.message}
 
 
-def json_report(report: Report, mode: str) -> str:
+def json_payload(report: Report, mode: str) -> dict:
+    """The documented JSON payload (README: JSON payload)."""
     from . import __version__
-    payload = {
+    return {
         "version": PAYLOAD_VERSION,
         "tool": {"name": "upstream-tls", "version": __version__},
         "mode": mode,
@@ -83,7 +83,6 @@ def json_report(report: Report, mode: str) -> str:
         "findings": [finding_payload(finding) for finding in report.findings],
         "summary": counts(report.findings),
     }
-    return json.dumps(payload, indent=2) + "\n"
 
 
 def fix_summary(result: FixResult) -> str:

@@ -1,8 +1,6 @@
 """SARIF 2.1.0 output, so code-scanning UIs show findings with their fixes."""
 from __future__ import annotations
 
-import json
-
 from .engine import Report
 from .findings import Applicability, Edit, Finding
 from .rules import RULES
@@ -65,7 +63,7 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict:
     return result
 
 
-def sarif_report(report: Report) -> str:
+def sarif_log(report: Report) -> dict:
     from . import __version__
     rule_index = {rule.code: index for index, rule in enumerate(RULES)}
     run = {
@@ -80,4 +78,4 @@ def sarif_report(report: Report) -> str:
                                                                   "region": {"startLine": diagnostic.line}}}]}
                              for diagnostic in report.diagnostics]}],
     }
-    return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2) + "\n"
+    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .model import Config, Node, effective
 
@@ -14,7 +15,7 @@ TLS_SCHEMES = {"https": 443, "grpcs": 443, "suwsgi": None}
 PLAIN_SCHEMES = {"http": 80, "grpc": 80, "uwsgi": None}
 TLS_SCHEME_OF = {"http": "https", "grpc": "grpcs", "uwsgi": "suwsgi"}
 PLAIN_SCHEME_OF = {tls: plain for plain, tls in TLS_SCHEME_OF.items()}
-TARGET = re.compile(r"^(?:(?P<scheme>[a-z]+)://)?(?P<host>\[[^\]]*\]|[^/:?]*)(?::(?P<port>[^/?]*))?(?P<rest>.*)$", re.I)
+TARGET = re.compile(r"^(?:(?P<scheme>[a-z]+)://)?(?P<host>\[[^\]]*\]|[^/:?]*)(?::(?P<port>[^/?]*))?(?P<rest>.*)$", re.I | re.S)
 
 
 @dataclass
@@ -36,6 +37,8 @@ class Target:
 
 def parse_target(raw: str) -> Target:
     match = TARGET.match(raw)
+    if match is None:
+        return Target(raw, None, None, None)
     scheme = (match.group("scheme") or "").lower() or None
     host = match.group("host")
     if host.startswith("unix") and raw.split("://")[-1].startswith("unix:"):
@@ -51,6 +54,7 @@ def parse_target(raw: str) -> Target:
     return Target(raw, scheme, host, port, is_ip=is_ip_literal(host))
 
 
+@lru_cache(maxsize=4096)
 def is_ip_literal(host: str) -> bool:
     try:
         ipaddress.ip_address(host.strip("[]"))

@@ -116,10 +116,12 @@ def set_directives(ctx: Context, site: Site, lines: list[str]) -> list[Change | 
     for line in lines:
         name = line.split(None, 1)[0]
         present = site.block.index().get(name)
-        if present and present[-1].parent is site.block:
+        if not present:
+            inserts.append(line)
+        elif present[-1].parent is site.block:
             edits.append(ctx.editor.replace(present[-1], line))
         else:
-            inserts.append(line)
+            edits.append(None)  # set by an included file: editing it reaches every includer
     if inserts:
         edits.append(ctx.editor.insert_after(anchor(site), inserts))
     return edits

@@ -25,10 +25,12 @@ class VerifyDisabled(Rule):
 
     def check(self, ctx: Context):
         for node in ctx.config.named(*VERIFY_DIRECTIVES):
-            if node.args[:1] == [] or node.args[0].lower() != "off":
-                continue
+            if node.args[:1] == [] or node.args[0].lower() != "off" or node.parent.index()[node.name][-1] is not node:
+                continue  # on, or a duplicate nginx -t refuses anyway: the last one is reported
             affected = ctx.sites_by_verify.get(node, [])
-            wide = node.level() in WIDE_LEVELS and not any(site.block is node.parent for site in affected)
+            local = any(site.block is node.parent for site in affected) or (
+                not affected and node.level() not in WIDE_LEVELS)
+            wide = not local
             yield self._finding(ctx, node, affected, wide)
 
     def _finding(self, ctx, node, affected, wide):
