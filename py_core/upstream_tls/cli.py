@@ -18,12 +18,12 @@ from .findings import Severity
 from .model import Diagnostic
 from .options import DEFAULT_CA_FILE, Options, parse_ssl_name, parse_version
 from .parse import InputError
-from .render import diagnostic_line, fix_summary, json_payload, rule_doc, rules_table, text_report
+from .render import diagnosis_text, diagnostic_line, fix_summary, json_payload, rule_doc, rules_table, text_report
 from .rewrite import split_lines
 from .rules import RULES, RULES_BY_CODE
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
-EVIDENCE_OPTIONS = ("error_log", "upstream_cert", "write_ca", "client_cert", "client_key")
+EVIDENCE_OPTIONS = ("error_log", "upstream_cert", "write_ca")
 
 
 class UsageError(Exception):
@@ -82,7 +82,8 @@ def options_from(args) -> Options:
     except ValueError as exc:
         raise UsageError(f"--ssl-name: {exc}") from None
     return Options(mode=getattr(args, "mode", None) or getattr(args, "profile", "production"),
-                   nginx_version=version, ca_file=getattr(args, "ca_file", DEFAULT_CA_FILE), ssl_names=names)
+                   nginx_version=version, ca_file=getattr(args, "ca_file", DEFAULT_CA_FILE), ssl_names=names,
+                   client_cert=getattr(args, "client_cert", None), client_key=getattr(args, "client_key", None))
 
 
 def report_diagnostics(diagnostics: list[Diagnostic]) -> int:
@@ -110,14 +111,59 @@ def run_check(args) -> int:
     return EXIT_FINDINGS if failing(report.findings) else EXIT_CLEAN
 
 
+def read_evidence(args):
+    """(log events, chain) from --error-log and --upstream-cert."""
+    from .certs import ChainError, read_chain
+    from .logs import read_log
+    events = []
+    if getattr(args, "error_log", None):
+        log_text, log_name = read_input(args.error_log)
+        events = read_log(log_text, log_name)
+    chain = None
+    if getattr(args, "upstream_cert", None):
+        try:
+            with open(args.upstream_cert, "rb") as handle:
+                chain = read_chain(handle.read(), args.upstream_cert)
+        except OSError as exc:
+            raise UsageError(f"{args.upstream_cert}: cannot read: {exc.strerror}") from None
+        except ChainError as exc:
+            raise UsageError(str(exc)) from None
+    return events, chain
+
+
+def write_trust_anchor(path: str, chain) -> None:
+    """--write-ca: the self-signed top of the chain, never a CA-issued leaf."""
+    from .certs import ChainError
+    if chain is None:
+        raise UsageError("fix: --write-ca needs --upstream-cert (the chain the upstream presents)")
+    try:
+        pem = chain.trust_anchor_pem()
+    except ChainError as exc:
+        raise UsageError(str(exc)) from None
+    with open(path, "w") as handle:
+        handle.write(pem)
+    print(f"wrote the trust anchor ({chain.trust_anchor.subject}) to {path}", file=sys.stderr)
+
+
+def fix_with_evidence(args, text: str, name: str):
+    from .diagnose import diagnose, evidence_fix
+    events, chain = read_evidence(args)
+    if args.write_ca:
+        write_trust_anchor(args.write_ca, chain)
+    diagnosis = diagnose(text, events, chain, options_from(args), name)
+    return evidence_fix(diagnosis, unsafe_fixes=args.unsafe_fixes)
+
+
 def run_fix(args) -> int:
-    given = [f"--{option.replace('_', '-')}" for option in EVIDENCE_OPTIONS if getattr(args, option)]
-    if given:
-        raise UsageError(f"fix: {', '.join(given)} needs the diagnosis engine, which this version does not have yet")
+    if bool(args.client_cert) != bool(args.client_key):
+        raise UsageError("fix: --client-cert and --client-key go together")
     if args.in_place and args.file == "-":
         raise UsageError("fix: --in-place needs a FILE, not standard input")
     text, name = read_input(args.file)
-    result = engine.fix(text, options_from(args), name, unsafe_fixes=args.unsafe_fixes)
+    if any(getattr(args, option) for option in EVIDENCE_OPTIONS):
+        result = fix_with_evidence(args, text, name)
+    else:
+        result = engine.fix(text, options_from(args), name, unsafe_fixes=args.unsafe_fixes)
     if result.diagnostics:
         return report_diagnostics(result.diagnostics)
     if args.in_place:
@@ -131,6 +177,36 @@ def run_fix(args) -> int:
         write_output(result.text)
     sys.stderr.write(fix_summary(result))
     return EXIT_FINDINGS if failing(result.remaining) else EXIT_CLEAN
+
+
+def run_diagnose(args) -> int:
+    from .diagnose import diagnose
+    text, name = read_input(args.file)
+    events, chain = read_evidence(args)
+    diagnosis = diagnose(text, events, chain, options_from(args), name)
+    if diagnosis.config.diagnostics:
+        return report_diagnostics(diagnosis.config.diagnostics)
+    if args.format == "json":
+        write_json(diagnosis.to_dict())
+    else:
+        write_output(diagnosis_text(diagnosis))
+    return EXIT_FINDINGS if diagnosis.causes else EXIT_CLEAN
+
+
+def run_cert(args) -> int:
+    from .certs import ChainError, read_chain
+    try:
+        with open(args.file, "rb") if args.file != "-" else sys.stdin.buffer as handle:
+            chain = read_chain(handle.read(), "<stdin>" if args.file == "-" else args.file)
+    except OSError as exc:
+        raise UsageError(f"{args.file}: cannot read: {exc.strerror}") from None
+    except ChainError as exc:
+        raise UsageError(str(exc)) from None
+    if args.format == "json":
+        write_json(chain.to_dict())
+    else:
+        write_output("\n".join(chain.summary_lines()) + "\n")
+    return EXIT_CLEAN
 
 
 def run_rules(args) -> int:
@@ -167,6 +243,12 @@ def build_parser() -> argparse.ArgumentParser:
                          help="a location/server block, nginx.conf or `nginx -T` output; - for stdin (default)")
         sub.add_argument("--nginx-version", metavar="X.Y.Z", help="version-dependent defaults (protocols)")
 
+    def evidence(sub, log_required=False):
+        sub.add_argument("--error-log", metavar="FILE", required=log_required,
+                         help="nginx error.log lines or nginx -t output (the upstream's own log may be appended)")
+        sub.add_argument("--upstream-cert", metavar="FILE",
+                         help="the chain the upstream presents (openssl s_client -showcerts output, PEM or DER)")
+
     check = commands.add_parser("check", help="report upstream TLS problems")
     common(check)
     check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
@@ -189,9 +271,25 @@ def build_parser() -> argparse.ArgumentParser:
     output = fix.add_mutually_exclusive_group()
     output.add_argument("--diff", action="store_true", help="print a unified diff instead of the whole text")
     output.add_argument("--in-place", action="store_true", help="rewrite FILE atomically, keeping FILE.bak")
-    for option in EVIDENCE_OPTIONS:
-        fix.add_argument(f"--{option.replace('_', '-')}", metavar="FILE", help="(comes with diagnose)")
+    evidence(fix)
+    fix.add_argument("--write-ca", metavar="FILE", help="write the chain's trust anchor (its self-signed root) here")
+    fix.add_argument("--client-cert", metavar="PATH", help="client certificate path for an upstream that wants mTLS")
+    fix.add_argument("--client-key", metavar="PATH", help="its key (with --client-cert)")
     fix.set_defaults(run=run_fix)
+
+    diagnose = commands.add_parser("diagnose", help="name the cause of a 502 from the config, its log and the chain")
+    common(diagnose)
+    evidence(diagnose, log_required=True)
+    diagnose.add_argument("--format", choices=("text", "json"), default="text")
+    diagnose.add_argument("--mode", choices=("production", "dev"), default="production")
+    diagnose.add_argument("--ca-file", default=DEFAULT_CA_FILE, metavar="PATH")
+    diagnose.add_argument("--ssl-name", metavar="[UPSTREAM=]NAME", action="append")
+    diagnose.set_defaults(run=run_diagnose)
+
+    cert = commands.add_parser("cert", help="what a certificate chain says: names, dates, issuers, depth")
+    cert.add_argument("file", metavar="FILE", help="PEM, DER or `openssl s_client -showcerts` output; - for stdin")
+    cert.add_argument("--format", choices=("text", "json"), default="text")
+    cert.set_defaults(run=run_cert)
 
     rule = commands.add_parser("rule", help="list the rules, or explain one (upstream-tls rule UT001)")
     rule.add_argument("code", nargs="?", help="a rule code or name")

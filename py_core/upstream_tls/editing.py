@@ -10,6 +10,7 @@ from itertools import pairwise
 
 from .findings import Edit
 from .model import Config, Node
+from .rewrite import conflicts
 
 INDENT = re.compile(r"^[ \t]*")
 
@@ -43,6 +44,26 @@ def _is_code(line: str, position: int) -> bool:
             return False
         index += 1
     return quote is None
+
+
+def _terminator_end(text: str) -> int | None:
+    """Index just past the first `;` outside quotes: where a directive that
+    starts at the beginning of `text` ends."""
+    quote = None
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char == ";":
+            return index + 1
+        index += 1
+    return None
 
 
 def _arg_pattern(arg: str, quoted: bool) -> str:
@@ -163,10 +184,11 @@ class Editor:
         above = [self.line(node.file, number) for number in range(node.line, node.end_line)]
         if node.children is None and node.starts_line and node.ends_line and not any("#" in text for text in above):
             first = self.line(node.file, node.line)
-            last = self.line(node.file, node.end_line)
-            trailing = last.split(";", 1)[1] if ";" in last else self._eol(node.file, node.end_line)
-            return Edit(node.file, node.line, node.end_line,
-                        INDENT.match(first).group() + new_text + trailing)
+            whole = "".join(above) + self.line(node.file, node.end_line)
+            end = _terminator_end(whole)
+            if end is None:
+                return None
+            return Edit(node.file, node.line, node.end_line, INDENT.match(first).group() + new_text + whole[end:])
         return None
 
 
@@ -207,4 +229,6 @@ def compose(changes: list[Change | None]) -> list[Edit] | None:
         for change in reversed(group):
             text = text[:change.start] + change.text + text[change.end:]
         edits.append(Edit(path, number, number, text))
+    if any(conflicts(first, second, {}) for index, first in enumerate(edits) for second in edits[index + 1:]):
+        return None
     return sorted(edits, key=lambda edit: (edit.file, edit.start_line, edit.end_line))

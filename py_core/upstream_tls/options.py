@@ -33,6 +33,8 @@ class Options:
     ca_file: str = DEFAULT_CA_FILE
     ssl_names: tuple[tuple[str | None, str], ...] = ()
     verify_depth: int = 2
+    client_cert: str | None = None
+    client_key: str | None = None
 
     def __post_init__(self):
         if self.mode not in MODES:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from .causes import CAUSES
 from .engine import FixResult, Report
 from .findings import Applicability, Finding
 from .model import Diagnostic
@@ -86,12 +87,36 @@ def json_payload(report: Report, mode: str) -> dict:
 
 
 def fix_summary(result: FixResult) -> str:
-    lines = [f"fixed {finding.code} ({finding.fix.title}): {finding.message}" for finding in result.applied]
+    lines = list(result.notes)
+    lines += [f"fixed {finding.code} ({finding.fix.title}): {finding.message}" for finding in result.applied]
     lines += [f"fill in: {note}" for note in result.placeholders]
     lines += [line for finding in result.remaining for line in finding_lines(finding)]
     if result.remaining:
         lines.append("Still to do (line numbers are the fixed text's): " + summary_line(result.remaining))
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def diagnosis_text(diagnosis) -> str:
+    if not diagnosis.causes:
+        return "No cause found in the evidence.\n"
+    lines = []
+    if diagnosis.site is not None:
+        site = diagnosis.site
+        lines.append(f"upstream: {site.describe()} ({site.node.file}:{site.node.line})")
+    for rank, cause in enumerate(diagnosis.causes, 1):
+        lines.append(f"{rank}. {cause.cause} [{cause.side}, {round(cause.confidence * 100)}%]: "
+                     f"{CAUSES[cause.cause].title}")
+        lines += [f"   evidence: {item}" for item in cause.evidence]
+        fix = diagnosis.fix_payload(cause)
+        if fix:
+            directives = " ".join(fix["directives"])
+            suffix = f" — {directives}" if directives else ""
+            lines.append(f"   fix ({fix['applicability']}): {fix['title']}{suffix}")
+        if cause.note:
+            lines.append(f"   note: {cause.note}")
+        if cause.decides:
+            lines.append(f"   decides: {cause.decides}")
+    return "\n".join(lines) + "\n"
 
 
 def _environment():

@@ -15,7 +15,8 @@ TLS_SCHEMES = {"https": 443, "grpcs": 443, "suwsgi": None}
 PLAIN_SCHEMES = {"http": 80, "grpc": 80, "uwsgi": None}
 TLS_SCHEME_OF = {"http": "https", "grpc": "grpcs", "uwsgi": "suwsgi"}
 PLAIN_SCHEME_OF = {tls: plain for plain, tls in TLS_SCHEME_OF.items()}
-TARGET = re.compile(r"^(?:(?P<scheme>[a-z]+)://)?(?P<host>\[[^\]]*\]|[^/:?]*)(?::(?P<port>[^/?]*))?(?P<rest>.*)$", re.I | re.S)
+TARGET = re.compile(r"^(?:(?P<scheme>[a-z]+)://)?(?P<host>\[[^\]]*\]|[^/:?]*)(?::(?P<port>[^/?]*))?(?P<rest>.*)$",
+                    re.I | re.S)
 
 
 @dataclass

@@ -93,7 +93,11 @@ def test_fix_preserves_bytes_that_are_not_utf8(tmp_path):
 @pytest.mark.parametrize("args, words", [
     (("check", "/nonexistent.conf"), "/nonexistent.conf: cannot read"),
     (("check", "--format", "xml"), "invalid choice"),
-    (("fix", "--error-log", "e.log"), "--error-log needs the diagnosis engine"),
+    (("fix", "--error-log", "/nonexistent.log"), "/nonexistent.log: cannot read"),
+    (("fix", "--write-ca", "ca.pem"), "--write-ca needs --upstream-cert"),
+    (("fix", "--client-cert", "c.pem"), "--client-cert and --client-key go together"),
+    (("diagnose", "-"), "the following arguments are required: --error-log"),
+    (("cert", "/nonexistent.pem"), "/nonexistent.pem: cannot read"),
     (("fix", "-", "--in-place"), "--in-place needs a FILE"),
     (("check", "--nginx-version", "one"), "not an nginx version"),
 ])
