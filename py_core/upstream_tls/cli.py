@@ -131,6 +131,15 @@ def read_evidence(args):
     return events, chain
 
 
+def read_local_file(path: str) -> bytes | None:
+    """Files the config names, when this runs on the nginx host; None if absent."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(1 << 20)
+    except OSError:
+        return None
+
+
 def write_trust_anchor(path: str, chain) -> None:
     """--write-ca: the self-signed top of the chain, never a CA-issued leaf."""
     from .certs import ChainError
@@ -150,7 +159,7 @@ def fix_with_evidence(args, text: str, name: str):
     events, chain = read_evidence(args)
     if args.write_ca:
         write_trust_anchor(args.write_ca, chain)
-    diagnosis = diagnose(text, events, chain, options_from(args), name)
+    diagnosis = diagnose(text, events, chain, options_from(args), name, read_local_file)
     return evidence_fix(diagnosis, unsafe_fixes=args.unsafe_fixes)
 
 
@@ -183,7 +192,7 @@ def run_diagnose(args) -> int:
     from .diagnose import diagnose
     text, name = read_input(args.file)
     events, chain = read_evidence(args)
-    diagnosis = diagnose(text, events, chain, options_from(args), name)
+    diagnosis = diagnose(text, events, chain, options_from(args), name, read_local_file)
     if diagnosis.config.diagnostics:
         return report_diagnostics(diagnosis.config.diagnostics)
     if args.format == "json":

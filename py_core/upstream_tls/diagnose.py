@@ -8,23 +8,26 @@ without it both are listed with the input that would decide.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from .causes import CAUSES, UPSTREAM
-from .certs import Chain
+from .causes import CAUSES, CONFIG, UPSTREAM
+from .certs import Chain, ChainError, read_chain
 from .editing import compose, format_directive
 from .engine import DEFAULT_OPTIONS, FixResult, check
 from .engine import fix as rules_fix
 from .findings import Edit
 from .logs import LogEvent
-from .model import Config
+from .model import Config, effective_all
 from .options import Options
 from .parse import DEFAULT_NAME
 from .rewrite import apply_edits
-from .rules.base import Context, is_on, set_directives, tls_name, upgrade_scheme_edit
-from .upstreams import Site, is_ip_literal, parse_target
+from .rules.base import Context, is_on, set_directives, tls_name
+from .upstreams import PLAIN_SCHEME_OF, TLS_SCHEME_OF, Site, is_ip_literal, parse_target
 
+FileReader = Callable[[str], bytes | None]
 DEV_CIPHERS = "DEFAULT:@SECLEVEL=0"
+NGINX_DEFAULT_CIPHERS = "HIGH:!aNULL:!MD5"
 RULE_CAUSES = {  # rule code -> (cause, confidence when the config alone says so)
     "UT001": ("verify-disabled", 0.3),
     "UT003": ("verify-without-trusted-certificate", 0.8),
@@ -46,11 +49,7 @@ LOG_KIND_CAUSES = {
     "no-trusted-certificate": "verify-without-trusted-certificate",
     "client-key-missing": "client-key-missing",
     "client-key-mismatch": "client-key-mismatch",
-    "client-key-encrypted": "client-key-encrypted",
     "upstream-ssl-flag": "upstream-server-ssl-flag",
-    "upstream-no-client-cert": "client-certificate-required",
-    "upstream-client-cert-verify-failed": "client-certificate-rejected",
-    "upstream-plain-http-to-https": "http-to-https-port",
     "upstream-handshake-rejected": "sni-required",
 }
 
@@ -66,15 +65,25 @@ class Cause:
     settings: dict[str, str] = field(default_factory=dict)
     decides: str | None = None
     note: str | None = None
+    side_here: str | None = None
+    unsafe: bool = False
 
     @property
     def side(self) -> str:
-        return CAUSES[self.cause].side
+        """Where the repair belongs; the taxonomy's default unless the
+        evidence says otherwise (a cipher list this config set)."""
+        return self.side_here or CAUSES[self.cause].side
 
     @property
     def dev_only(self) -> bool:
-        """Settings that weaken TLS: offered in dev mode only, as unsafe."""
+        """Settings that stand in for an upstream repair weaken TLS (verify
+        off, legacy protocols, @SECLEVEL=0): dev mode only, never production."""
         return self.side == UPSTREAM and bool(self.settings)
+
+    def applicable(self, options: Options, unsafe_fixes: bool) -> bool:
+        if self.dev_only:
+            return not options.production
+        return not self.unsafe or unsafe_fixes or not options.production
 
 
 @dataclass
@@ -95,11 +104,12 @@ class Diagnosis:
         if not cause.settings or self.site is None:
             return {"title": info.action, "applicability": "display-only", "directives": []}
         lines = setting_lines(self.site, cause.settings)
+        where = f"{self.site.node.file}:{self.site.node.line}"
         if cause.dev_only:
-            title = f"dev only: {', '.join(lines)} — weakens TLS toward the upstream; {info.action}"
-            return {"title": title, "applicability": "unsafe", "directives": lines}
-        return {"title": info.action, "applicability": "safe", "directives": lines,
-                "where": f"{self.site.node.file}:{self.site.node.line}"}
+            title = f"dev only: {' '.join(lines)} weakens TLS toward the upstream; {info.action}"
+            return {"title": title, "applicability": "unsafe", "directives": lines, "where": where}
+        return {"title": info.action, "applicability": "unsafe" if cause.unsafe else "safe", "directives": lines,
+                "where": where}
 
     def to_dict(self) -> dict:
         return {"causes": [{
@@ -119,8 +129,20 @@ class Diagnosis:
 
 
 def setting_lines(site: Site, settings: dict[str, str]) -> list[str]:
-    return [format_directive(site.directive(suffix), value.split(" ") if suffix == "ssl_protocols" else [value])
-            for suffix, value in settings.items() if suffix != "pass_scheme"]
+    """The directives `settings` stand for. Keys are directive suffixes after
+    the module prefix, plus `pass_scheme` (the scheme of proxy_pass) and
+    `host_header` (proxy_set_header Host)."""
+    lines = []
+    for suffix, value in settings.items():
+        if suffix == "pass_scheme":
+            address = site.target.raw.split("://", 1)[-1]
+            lines.append(format_directive(site.node.name, [f"{value}://{address}", *site.node.args[1:]]))
+        elif suffix == "host_header":
+            lines.append(format_directive("proxy_set_header", ["Host", value]))
+        else:
+            lines.append(format_directive(site.directive(suffix), value.split(" ") if suffix == "ssl_protocols"
+                                          else [value]))
+    return lines
 
 
 class _Collector:
@@ -209,11 +231,26 @@ def _offers_tls13(site: Site, options: Options) -> bool | None:
 class _Reasoner:
     """Turns evidence into candidate causes for one upstream site."""
 
-    def __init__(self, site: Site | None, chain: Chain | None, options: Options):
+    def __init__(self, site: Site | None, chain: Chain | None, options: Options, read_file: FileReader | None):
         self.site = site
         self.chain = chain
         self.options = options
+        self.read_file = read_file
         self.found = _Collector()
+
+    def trust_file(self) -> tuple[str, Chain] | None:
+        """The trust file the config names, when the caller can read files
+        (the CLI on the nginx host can; the browser cannot)."""
+        trusted = self.site.effective("ssl_trusted_certificate") if self.site else None
+        if self.read_file is None or trusted is None or not trusted.args:
+            return None
+        data = self.read_file(trusted.args[0])
+        if data is None:
+            return None
+        try:
+            return trusted.args[0], read_chain(data, trusted.args[0])
+        except ChainError:
+            return None
 
     def trust_settings(self) -> dict[str, str]:
         settings = {"ssl_verify": "on", "ssl_trusted_certificate": self.options.ca_file}
@@ -222,15 +259,15 @@ class _Reasoner:
             settings["ssl_verify_depth"] = str(self.chain.verify_depth_needed)
         return settings
 
-    def name_settings(self, cause: str, confidence: float, evidence: str) -> None:
+    def name_settings(self, cause: str, confidence: float, evidence: str, decides: str | None = None) -> None:
         if self.site is None:
-            self.found.add(cause, confidence, evidence)
+            self.found.add(cause, confidence, evidence, decides=decides)
             return
         name, note = choose_name(self.site, self.chain, self.options)
         settings = {"ssl_server_name": "on"}
         if name:
             settings["ssl_name"] = name
-        self.found.add(cause, confidence, evidence, settings=settings, note=note)
+        self.found.add(cause, confidence, evidence, settings=settings, note=note, decides=decides)
 
     def verify_error(self, event: LogEvent, where: str) -> None:
         code = event.verify_code
@@ -281,7 +318,13 @@ class _Reasoner:
             return
         leaf = self.chain.leaf
         sent_intermediate = len(self.chain.certificates) > 1
-        if not sent_intermediate and not leaf.self_signed:
+        trust = self.trust_file()
+        if trust and not leaf.self_signed and leaf.fingerprint_sha256 in {
+                cert.fingerprint_sha256 for cert in trust[1].certificates}:
+            self.found.add("untrusted-certificate", 0.95, f"{evidence}; {trust[0]} holds the upstream's own "
+                           f"certificate, not the CA that issued it ({leaf.issuer})", settings=self.trust_settings(),
+                           note=f"trust {leaf.issuer} instead (fetch it from the PKI if the chain lacks it)")
+        elif not sent_intermediate and not leaf.self_signed:
             self.found.add("incomplete-chain", 0.85, f"{evidence}; the upstream sends only its leaf, issued by "
                            f"{leaf.issuer}", note=f"fetch {leaf.issuer} from the PKI for the stopgap")
             self.found.add("untrusted-certificate", 0.45, f"{evidence}; if the trust file holds the leaf itself, "
@@ -300,7 +343,9 @@ class _Reasoner:
         elif alert == 70 or "protocol version" in reason or "unsupported protocol" in reason:
             self._protocols(evidence)
         elif "wrong version number" in reason or "http request" in reason:
-            self.found.add("https-to-plain-http", 0.95, evidence)
+            self.found.add("https-to-plain-http", 0.95, evidence, settings=self._plain_settings(), unsafe=True,
+                           note="unsafe: http:// sends the traffic unencrypted; if the upstream has a TLS port, "
+                                "point proxy_pass at it instead")
         elif alert == 116 or "certificate required" in reason:
             self.found.add("client-certificate-required", 0.9, evidence, settings=self._client_settings())
         elif alert in (42, 48) or "bad certificate" in reason or "unknown ca" in reason:
@@ -310,8 +355,14 @@ class _Reasoner:
         elif "key too small" in reason or "too weak" in reason:
             self.found.add("weak-upstream-key", 0.8, evidence, settings={"ssl_ciphers": DEV_CIPHERS})
         elif alert == 40 or "handshake failure" in reason or "no shared cipher" in reason:
-            self.found.add("cipher-mismatch", 0.6, evidence, settings={"ssl_ciphers": DEV_CIPHERS},
-                           decides="the upstream's own log names the failing step")
+            ciphers = self.site.effective("ssl_ciphers") if self.site else None
+            if ciphers is not None:
+                self.found.add("cipher-mismatch", 0.8, f"{evidence}; {ciphers.name} {' '.join(ciphers.args)} at "
+                               f"{ciphers.file}:{ciphers.line} narrows the list", side_here=CONFIG,
+                               settings={"ssl_ciphers": NGINX_DEFAULT_CIPHERS})
+            else:
+                self.found.add("cipher-mismatch", 0.6, evidence, settings={"ssl_ciphers": DEV_CIPHERS},
+                               decides="the upstream's own log names the failing step")
         else:
             self.found.add("protocol-mismatch", 0.3, evidence, decides="the upstream's own error.log")
 
@@ -328,6 +379,21 @@ class _Reasoner:
             self.found.add("protocol-mismatch", 0.7, evidence, settings={"ssl_protocols": "TLSv1.2 TLSv1.3"},
                            decides=decides)
             self.found.add("legacy-upstream-protocol", 0.4, evidence, decides=decides)
+
+    def _plain_settings(self) -> dict[str, str]:
+        if self.site is None or self.site.target.scheme not in PLAIN_SCHEME_OF:
+            return {}
+        return {"pass_scheme": PLAIN_SCHEME_OF[self.site.target.scheme]}
+
+    def _tls_settings(self) -> dict[str, str]:
+        """Plain HTTP sent to a TLS port: the TLS scheme, and the name from the chain."""
+        if self.site is None or self.site.target.scheme not in TLS_SCHEME_OF:
+            return {}
+        settings = {"pass_scheme": TLS_SCHEME_OF[self.site.target.scheme]}
+        name, _ = choose_name(self.site, self.chain, self.options)
+        if name and name != self.site.target.host:
+            settings.update(ssl_server_name="on", ssl_name=name)
+        return settings
 
     def _client_settings(self) -> dict[str, str]:
         cert, key = self.options.client_cert, self.options.client_key
@@ -364,9 +430,30 @@ class _Reasoner:
                            note=None if self._client_settings() else "pass --client-cert and --client-key")
         elif kind == "upstream-plain-http-to-https":
             self.found.add("http-to-https-port", 0.95, f"{where} (upstream's log): {event.message}",
-                           settings={"pass_scheme": "https"})
+                           settings=self._tls_settings())
+        elif kind == "upstream-client-cert-verify-failed":
+            self.found.add("client-certificate-rejected", 0.9, f"{where} (upstream's log): {event.message}",
+                           settings=self._client_settings(),
+                           note=None if self._client_settings() else "pass --client-cert and --client-key")
+        elif kind == "upstream-misdirected-request":
+            self._misdirected(event, where)
+        elif kind == "client-key-encrypted":
+            settings = {"ssl_certificate_key": self.options.client_key} if self.options.client_key else {}
+            self.found.add("client-key-encrypted", 0.95, f"{where}: {event.message}", settings=settings)
         elif kind in LOG_KIND_CAUSES:
             self.found.add(LOG_KIND_CAUSES[kind], 0.9, f"{where}: {event.message}")
+
+    def _misdirected(self, event: LogEvent, where: str) -> None:
+        """The upstream's 421: Host names another site than the SNI did."""
+        settings = {}
+        if self.site is not None:
+            name = tls_name(self.site)
+            if not name or is_ip_literal(name):
+                name, _ = choose_name(self.site, self.chain, self.options)
+            if name:
+                settings["host_header"] = name
+        self.found.add("host-header-mismatch", 0.95, f"{where} (upstream's log, 421): {event.message}",
+                       settings=settings)
 
     def _name_mismatch(self, event: LogEvent, where: str) -> None:
         checked = event.checked_name or ""
@@ -374,10 +461,13 @@ class _Reasoner:
         site = self.site
         sni_off = site is not None and not is_on(site.effective("ssl_server_name"))
         name = tls_name(site) if site else None
-        if sni_off and name and not is_ip_literal(name) and self.chain is not None and not self.chain.leaf.matches_name(
-                name):
-            self.name_settings("sni-required", 0.8, evidence + "; without SNI the upstream serves a certificate "
-                               "for another name")
+        if sni_off and name and not is_ip_literal(name) and checked == name:
+            if self.chain is not None and self.chain.leaf.matches_name(name):
+                self.name_settings("sni-required", 0.95, evidence + "; the upstream does hold a certificate for "
+                                   "it, so without SNI it served its default one")
+            else:
+                self.name_settings("sni-required", 0.6, evidence + "; without SNI a multi-site upstream serves its "
+                                   "default certificate", decides="the chain fetched with -servername NAME")
         confidence = 0.95 if is_ip_literal(checked) or (site and site.group is not None) else 0.85
         self.name_settings("name-mismatch", confidence, evidence)
 
@@ -406,12 +496,15 @@ class _Reasoner:
 
 
 def diagnose(text: str, log_events: list[LogEvent], chain: Chain | None, options: Options = DEFAULT_OPTIONS,
-             name: str = DEFAULT_NAME) -> Diagnosis:
+             name: str = DEFAULT_NAME, read_file: FileReader | None = None) -> Diagnosis:
+    """Ranked causes. `read_file(path) -> bytes | None` lets the diagnosis
+    look into files the config names (the trust file); without it, what only
+    those files could tell is listed as what decides."""
     report = check(text, options, name)
     config = report.config
     sites = Context(config, options).sites
     site = find_site(sites, log_events)
-    reasoner = _Reasoner(site, chain, options)
+    reasoner = _Reasoner(site, chain, options, read_file)
     for event in log_events:
         reasoner.event(event)
     if chain is not None:
@@ -422,6 +515,17 @@ def diagnose(text: str, log_events: list[LogEvent], chain: Chain | None, options
             reasoner.found.add(cause, confidence, f"{finding.span.file}:{finding.span.line}: {finding.code} "
                                f"{finding.message}")
     return Diagnosis(config, site, chain, log_events, reasoner.found.ranked(), options, name)
+
+
+def host_header_changes(ctx: Context, site: Site, name: str) -> list:
+    """Send Host NAME from this block: rewrite its Host line, or add one when
+    no proxy_set_header is in effect (one added here would drop inherited ones)."""
+    line = format_directive("proxy_set_header", ["Host", name])
+    headers = effective_all(site.block, "proxy_set_header")
+    host = next((header for header in headers if header.args[:1] and header.args[0].lower() == "host"), None)
+    if host is not None and host.parent is site.block:
+        return [ctx.editor.replace(host, line)]
+    return [] if headers else set_directives(ctx, site, [line])
 
 
 def evidence_fix(diagnosis: Diagnosis, unsafe_fixes: bool = False) -> FixResult:
@@ -436,17 +540,20 @@ def evidence_fix(diagnosis: Diagnosis, unsafe_fixes: bool = False) -> FixResult:
     if site is not None:
         wanted: dict[str, str] = {}
         for cause in diagnosis.causes:
-            if cause.confidence < 0.5 or (cause.dev_only and options.production and not unsafe_fixes):
-                continue
-            for suffix, value in cause.settings.items():
-                wanted.setdefault(suffix, value)
+            if cause.confidence >= 0.5 and cause.applicable(options, unsafe_fixes):
+                for suffix, value in cause.settings.items():
+                    wanted.setdefault(suffix, value)
         ctx = Context(diagnosis.config, options)
-        lines = setting_lines(site, wanted)
+        directives = {key: value for key, value in wanted.items() if key not in ("pass_scheme", "host_header")}
+        lines = setting_lines(site, directives)
         changes = set_directives(ctx, site, lines) if lines else []
-        if wanted.get("pass_scheme") and not site.tls:
-            changes.append(upgrade_scheme_edit(ctx, site))
+        if "pass_scheme" in wanted:
+            scheme_line = setting_lines(site, {"pass_scheme": wanted["pass_scheme"]})[0]
+            changes.append(ctx.editor.replace(site.node, scheme_line))
+        if "host_header" in wanted:
+            changes += host_header_changes(ctx, site, wanted["host_header"])
         edits = compose(changes) or []
-        notes = [f"from the evidence: {line}" for line in lines]
+        notes = [f"from the evidence: {line}" for line in setting_lines(site, wanted)]
         if wanted.get("ssl_name") and site.target.host:
             options = replace(options, ssl_names=((site.target.host, wanted["ssl_name"]), *options.ssl_names))
     offsets = {source.path: source.offset for source in diagnosis.config.files}

@@ -116,7 +116,7 @@ class Editor:
         for other in self.lines(path):
             if other.endswith("\n"):
                 return "\r\n" if other.endswith("\r\n") else "\n"
-        return "\r" if "\r" in text else "\n"
+        return "\n"  # a lone CR is white space to nginx, not a line break
 
     def indent_unit(self, path: str) -> str:
         """The file's indentation step, as the first indented line shows it."""

@@ -16,7 +16,7 @@ KINDS = (
     "client-key-missing", "client-key-mismatch", "client-key-encrypted", "client-cert-load-failed",
     "upstream-ssl-flag", "host-not-found", "connect-refused", "upstream-timeout", "no-live-upstreams",
     "upstream-no-client-cert", "upstream-client-cert-verify-failed", "upstream-handshake-rejected",
-    "upstream-plain-http-to-https", "upstream-unsupported-protocol",
+    "upstream-plain-http-to-https", "upstream-unsupported-protocol", "upstream-misdirected-request",
     "config-test-failed", "config-test-ok", "other-error", "unrecognized",
 )
 
@@ -122,13 +122,15 @@ _RULES = tuple((kind, re.compile(pattern)) for kind, pattern in (
     ("upstream-no-client-cert", r"client sent no required SSL certificate"),
     ("upstream-handshake-rejected", r"handshake rejected"),
     ("upstream-plain-http-to-https", r"client sent plain HTTP request to HTTPS port"),
+    ("upstream-misdirected-request", r"client attempted to request the server name different from the one that "
+                                     r"was negotiated"),
     ("peer-closed", r"peer closed connection in SSL handshake"),
     ("handshake-failed", r"SSL_do_handshake\(\) failed"),
 ))
 
 _UPSTREAM_KINDS = frozenset({
     "upstream-no-client-cert", "upstream-client-cert-verify-failed", "upstream-handshake-rejected",
-    "upstream-plain-http-to-https", "upstream-unsupported-protocol",
+    "upstream-plain-http-to-https", "upstream-unsupported-protocol", "upstream-misdirected-request",
 })
 _CONFIG_KINDS = frozenset({
     "no-trusted-certificate", "trusted-certificate-load-failed", "crl-load-failed", "client-key-missing",

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from harness import NGINX, OPENSSL, Nginx, NginxFactory, Pki
 
 

@@ -513,9 +513,11 @@ def _cipher_mismatch(c: Context) -> Built:
 @scenario("https-to-plain-http", "https-to-plain-http", "config",
           "wrong version number", 502)
 def _https_to_plain(c: Context) -> Built:
-    """proxy_pass https:// to a plain-HTTP port (no chain: s_client gets no certificate)."""
+    """proxy_pass https:// to a plain-HTTP port (no chain: s_client gets no certificate). Going plain
+    drops TLS, so the tool offers it as an unsafe fix only: the scenario asks for it."""
     port, _ = c.plain_upstream()
-    return Built(proxy(https(port)), None, reference=proxy(f"http://{LOOPBACK}:{port}"))
+    return Built(proxy(https(port)), None, reference=proxy(f"http://{LOOPBACK}:{port}"),
+                 fix_args=("--unsafe-fixes",))
 
 
 @scenario("http-to-https-port", "http-to-https-port", "config",

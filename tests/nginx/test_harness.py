@@ -11,6 +11,7 @@ import socket
 import subprocess
 
 import pytest
+
 from harness import (
     OPENSSL,
     STREAM_MODULE,

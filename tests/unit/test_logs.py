@@ -64,6 +64,9 @@ UP_REJECTED = ('2026/11/28 06:28:06 [info] 27354#27354: *7 handshake rejected wh
 UP_PLAIN_HTTP = ('2026/11/28 06:28:06 [info] 27354#27354: *9 client sent plain HTTP request to HTTPS port while '
                  'reading client request headers, client: 127.0.0.1, server: app.test, '
                  'request: "GET /http2https HTTP/1.0", host: "127.0.0.1:47001"')
+UP_MISDIRECTED = ('2026/11/28 06:40:11 [info] 31021#31021: *3 client attempted to request the server name different '
+                  'from the one that was negotiated while reading client request headers, client: 127.0.0.1, '
+                  'server: app.test, request: "GET / HTTP/1.0", host: "shop.example.com"')
 
 # `nginx -t -p DIR -c FILE` with nginx 1.22.1 / OpenSSL 3.0, verbatim.
 D = "/tmp/logcap.XXc6"
@@ -167,6 +170,7 @@ KIND_EXAMPLES = [
     (UP_CERT_VERIFY, "upstream-client-cert-verify-failed"),
     (UP_REJECTED, "upstream-handshake-rejected"),
     (UP_PLAIN_HTTP, "upstream-plain-http-to-https"),
+    (UP_MISDIRECTED, "upstream-misdirected-request"),
     (UP_UNSUPPORTED, "upstream-unsupported-protocol"),
     (T_FAILED, "config-test-failed"),
     (T_SYNTAX_OK, "config-test-ok"),

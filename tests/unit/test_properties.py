@@ -641,14 +641,14 @@ def test_found_lone_cr_shifts_dump_offsets():
 
 
 def test_found_cr_only_line_endings():
-    """Old-Mac line endings (\\r only): crossplane counts them as lines, but
-    Editor.insert_after only recognises \\n, treats every line as the
-    file's last one and rewrites it whole; with two edits on one line fix
-    raises EditConflict (and would write \\n into a \\r file)."""
+    """Old-Mac line endings (\\r only): nginx reads a lone CR as white space,
+    so the whole text is one line. The fix must still land inside the block,
+    take effect and be idempotent (it once raised EditConflict)."""
     text = "location / {\r    proxy_pass https://x;\r    proxy_ssl_verify off;\r}\r"
     result = fix(text)
-    assert "\n" not in result.text, repr(result.text)
-    assert "proxy_ssl_verify on;" in result.text
+    assert "proxy_ssl_verify on;" in result.text and "proxy_ssl_verify off" not in result.text
+    assert not check(result.text).diagnostics
+    assert fix(result.text).text == result.text
 
 
 def test_found_protocols_rewrite_drops_quotes():
@@ -708,3 +708,16 @@ def test_found_snippet_setting_verify_off(unsafe):
     result = fix(text, unsafe_fixes=unsafe)
     assert not duplicates(result.text), result.text
     assert fix(result.text, unsafe_fixes=unsafe).text == result.text
+
+
+def test_found_cr_line_ending_after_comment():
+    """Lone \\r is white space to nginx and to the parser (no line break),
+    but Editor._eol falls back to "\\r" as the line ending when the text
+    has no \\n. Inserted after a line ending in a comment, the new
+    directives are inside that comment: nothing takes effect, the next
+    round inserts them again, and after 8 rounds there are 8 copies."""
+    text = "proxy_pass https://u; # c\r"
+    result = fix(text)
+    assert fix(result.text).text == result.text, repr(result.text)
+    assert result.text.count("proxy_ssl_verify on;") == 1, repr(result.text)
+    assert not any(finding.code == "UT002" for finding in check(result.text).findings), repr(result.text)
