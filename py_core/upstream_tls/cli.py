@@ -311,7 +311,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        return args.run(args)
+        with engine.gc_paused():  # a short-lived process: no cycles worth collecting before exit
+            return args.run(args)
     except (UsageError, InputError) as exc:
         print(f"upstream-tls: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
