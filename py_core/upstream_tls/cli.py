@@ -18,7 +18,16 @@ from .findings import Severity
 from .model import Diagnostic
 from .options import DEFAULT_CA_FILE, Options, parse_ssl_name, parse_version
 from .parse import InputError
-from .render import diagnosis_text, diagnostic_line, fix_summary, json_payload, rule_doc, rules_table, text_report
+from .render import (
+    causes_table,
+    diagnosis_text,
+    diagnostic_line,
+    fix_summary,
+    json_payload,
+    rule_doc,
+    rules_table,
+    text_report,
+)
 from .rewrite import split_lines
 from .rules import RULES, RULES_BY_CODE
 
@@ -218,6 +227,15 @@ def run_cert(args) -> int:
     return EXIT_CLEAN
 
 
+def run_causes(args) -> int:
+    from .causes import CAUSES
+    if args.format == "markdown":
+        write_output(causes_table())
+    else:
+        write_output("".join(f"{cause.id:<36} {cause.side:<9} {cause.title}\n" for cause in CAUSES.values()))
+    return EXIT_CLEAN
+
+
 def run_rules(args) -> int:
     if args.code:
         rule = RULES_BY_CODE.get(args.code.upper()) or next((r for r in RULES if r.name == args.code), None)
@@ -299,6 +317,10 @@ def build_parser() -> argparse.ArgumentParser:
     cert.add_argument("file", metavar="FILE", help="PEM, DER or `openssl s_client -showcerts` output; - for stdin")
     cert.add_argument("--format", choices=("text", "json"), default="text")
     cert.set_defaults(run=run_cert)
+
+    causes = commands.add_parser("causes", help="the causes diagnose can name, and where each is fixed")
+    causes.add_argument("--format", choices=("text", "markdown"), default="text")
+    causes.set_defaults(run=run_causes)
 
     rule = commands.add_parser("rule", help="list the rules, or explain one (upstream-tls rule UT001)")
     rule.add_argument("code", nargs="?", help="a rule code or name")

@@ -19,7 +19,7 @@ from .engine import fix as rules_fix
 from .findings import Edit
 from .logs import LogEvent
 from .model import Config, effective_all
-from .options import Options
+from .options import DEFAULT_CA_FILE, Options
 from .parse import DEFAULT_NAME
 from .rewrite import apply_edits
 from .rules.base import Context, is_on, set_directives, tls_name
@@ -253,7 +253,12 @@ class _Reasoner:
             return None
 
     def trust_settings(self) -> dict[str, str]:
-        settings = {"ssl_verify": "on", "ssl_trusted_certificate": self.options.ca_file}
+        """Verification with a trust file: the one the config names stays
+        unless --ca-file names another (the root goes into it either way)."""
+        settings = {"ssl_verify": "on"}
+        current = self.site.effective("ssl_trusted_certificate") if self.site else None
+        if current is None or self.options.ca_file != DEFAULT_CA_FILE:
+            settings["ssl_trusted_certificate"] = self.options.ca_file
         if self.chain is not None and self.site is not None and self.chain.verify_depth_needed > _current_depth(
                 self.site):
             settings["ssl_verify_depth"] = str(self.chain.verify_depth_needed)

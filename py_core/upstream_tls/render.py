@@ -131,3 +131,7 @@ def rule_doc(rule: Rule) -> str:
 
 def rules_table() -> str:
     return _environment().get_template("rules_table.md.j2").render(rules=RULES)
+
+
+def causes_table() -> str:
+    return _environment().get_template("causes_table.md.j2").render(causes=CAUSES.values())

@@ -24,3 +24,21 @@ def test_rules_doc_is_generated_from_the_registry():
 def test_readme_names_the_test_command_ci_runs():
     assert "make test" in (ROOT / "README.md").read_text()
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_readme_cause_table_is_generated_from_the_taxonomy():
+    from upstream_tls.render import causes_table
+    readme = (ROOT / "README.md").read_text()
+    table = re.search(r"<!-- causes:start -->\n(.*?)<!-- causes:end -->", readme, re.S).group(1)
+    assert table.strip() == causes_table().strip(), "run: upstream-tls causes --format markdown"
+
+
+def test_readme_example_diagnosis_is_what_the_tool_says():
+    from upstream_tls.diagnose import diagnose
+    from upstream_tls.logs import read_log
+    from upstream_tls.render import diagnosis_text
+    example = ROOT / "examples" / "depth"
+    config = "examples/depth/nginx.conf"
+    text = diagnosis_text(diagnose((example / "nginx.conf").read_text(),
+                                   read_log((example / "error.log").read_text()), None, name=config))
+    assert text.strip() in (ROOT / "README.md").read_text()
