@@ -26,29 +26,9 @@ def format_directive(name: str, args: list[str], quoted: list[bool] | None = Non
     return " ".join([name] + [quote_arg(arg, flag) for arg, flag in zip(args, quoted, strict=True)]) + ";"
 
 
-def _is_code(line: str, position: int) -> bool:
-    """Whether `position` is outside quotes and comments, so a directive's
-    text quoted inside another argument is not taken for the directive."""
-    quote = None
-    index = 0
-    while index < position:
-        char = line[index]
-        if char == "\\":
-            index += 2
-            continue
-        if quote:
-            quote = None if char == quote else quote
-        elif char in "\"'":
-            quote = char
-        elif char == "#":
-            return False
-        index += 1
-    return quote is None
-
-
-def _terminator_end(text: str) -> int | None:
-    """Index just past the first `;` outside quotes: where a directive that
-    starts at the beginning of `text` ends."""
+def _unquoted(text: str):
+    """(index, char) of each character outside quotes, up to a comment; the
+    quote characters themselves and escaped characters are not yielded."""
     quote = None
     index = 0
     while index < len(text):
@@ -60,10 +40,23 @@ def _terminator_end(text: str) -> int | None:
             quote = None if char == quote else quote
         elif char in "\"'":
             quote = char
-        elif char == ";":
-            return index + 1
+        elif char == "#":
+            return
+        else:
+            yield index, char
         index += 1
-    return None
+
+
+def _is_code(line: str, position: int) -> bool:
+    """Whether `position` is outside quotes and comments, so a directive's
+    text quoted inside another argument is not taken for the directive."""
+    return any(index == position for index, _ in _unquoted(line[:position + 1]))
+
+
+def _terminator_end(text: str) -> int | None:
+    """Index just past the first `;` outside quotes: where a directive that
+    starts at the beginning of `text` ends."""
+    return next((index + 1 for index, char in _unquoted(text) if char == ";"), None)
 
 
 def _arg_pattern(arg: str, quoted: bool) -> str:
