@@ -96,7 +96,9 @@ class Diagnosis:
     options: Options
     name: str
 
-    def fix_payload(self, cause: Cause) -> dict | None:
+    def fix_payload(self, cause: Cause) -> dict:
+        """What repairs `cause` here: directives and their applicability, or
+        display-only advice when the repair is not in this config."""
         info = CAUSES[cause.cause]
         if cause.dev_only and self.options.production:
             return {"title": f"the upstream must be fixed: {info.action}", "applicability": "display-only",
@@ -125,7 +127,7 @@ class Diagnosis:
             "upstream": None if self.site is None else {
                 "directive": self.site.describe(), "file": self.site.node.file, "line": self.site.node.line},
             "unexplained": [f"{event.line}: {event.raw.strip()}" for event in self.events
-                            if event.kind in ("other-error",)]}
+                            if event.kind == "other-error"]}
 
 
 def setting_lines(site: Site, settings: dict[str, str]) -> list[str]:

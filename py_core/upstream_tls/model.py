@@ -5,13 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-# Directives nginx treats as arrays: a level inherits them only when it sets
-# none of its own (the classic proxy_set_header trap).
-ARRAY_DIRECTIVES = frozenset(
-    {"proxy_set_header", "grpc_set_header", "uwsgi_param", "proxy_ssl_conf_command",
-     "grpc_ssl_conf_command", "uwsgi_ssl_conf_command", "add_header"}
-)
-
 
 class Node:
     """A directive; a block directive has `children` (a list, maybe empty).
@@ -56,9 +49,6 @@ class Node:
         while node is not None:
             yield node
             node = node.parent
-
-    def enclosing_block(self) -> Node:
-        return self.parent
 
     def level(self) -> str:
         """The context this directive sits in: main, http, server, location, if, stream, upstream…"""
