@@ -227,6 +227,68 @@ def run_cert(args) -> int:
     return EXIT_CLEAN
 
 
+def run_redact(args) -> int:
+    """Redact to stdout (the report on stderr), or with --restore put the
+    originals back. The map holds every secret, so it is created owner-only
+    (0600) from the start — mkstemp's mode — and renamed into place."""
+    from .redact import RedactionMap, redact, restore
+    if args.restore and not args.map:
+        raise UsageError("redact: --restore needs --map FILE (the map the redaction wrote)")
+    if args.restore and args.topology:
+        raise UsageError("redact: --topology applies to redaction, not to --restore")
+    text, name = read_input(args.file)
+    if args.restore:
+        try:
+            with open(args.map, encoding="utf-8", errors="surrogateescape") as handle:
+                mapping = RedactionMap.from_json(handle.read())
+        except OSError as exc:
+            raise UsageError(f"{args.map}: cannot read: {exc.strerror}") from None
+        except ValueError as exc:
+            raise UsageError(f"{args.map}: {exc}") from None
+        restored = restore(text, mapping)
+        unknowns = restored.unknown_placeholders
+        if args.format == "json":
+            write_json({"text": restored.text, "unknown_placeholders": [
+                {"placeholder": unknown.placeholder, "line": unknown.line} for unknown in unknowns]})
+        else:
+            write_output(restored.text)
+        for unknown in unknowns:
+            print(f"{name}:{unknown.line}: unknown placeholder {unknown.placeholder}: not issued by {args.map}, "
+                  "left as is", file=sys.stderr)
+        return EXIT_CLEAN
+    redaction = redact(text, topology=args.topology)
+    if args.map:
+        try:
+            handle, temporary = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(args.map)),
+                                                 prefix=".upstream-tls-map-")
+        except OSError as exc:
+            raise UsageError(f"{args.map}: cannot write: {exc.strerror}") from None
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(redaction.mapping.to_json() + "\n")
+            os.replace(temporary, args.map)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    if args.format == "json":
+        write_json({"version": 1, "text": redaction.text, "map": args.map, "summary": redaction.summary(),
+                    "redactions": [entry.to_dict() for entry in redaction.report]})
+    else:
+        write_output(redaction.text)
+        for entry in redaction.report:
+            print(f"{name}:{entry.line}: {entry.kind.code} {entry.kind.name}: {', '.join(entry.placeholders)}",
+                  file=sys.stderr)
+    summary = redaction.summary()
+    print(f"redacted {sum(summary.values())} values: {', '.join(f'{n} {kind}' for kind, n in summary.items())}"
+          if summary else "nothing to redact", file=sys.stderr)
+    if args.map:
+        print(f"wrote the map to {args.map}, readable by you only (mode 0600): it holds the original values; "
+              "keep it off anything you share", file=sys.stderr)
+    elif redaction.mapping.placeholders:
+        print("no --map: the placeholders cannot be restored", file=sys.stderr)
+    return EXIT_CLEAN
+
+
 def run_causes(args) -> int:
     from .causes import CAUSES
     if args.format == "markdown":
@@ -318,6 +380,18 @@ def build_parser() -> argparse.ArgumentParser:
     cert.add_argument("--format", choices=("text", "json"), default="text")
     cert.set_defaults(run=run_cert)
 
+    redaction = commands.add_parser("redact", help="replace secrets by typed placeholders (and back, with --restore)")
+    redaction.add_argument("file", nargs="?", default="-", metavar="FILE",
+                           help="a config, error.log lines or a certificate chain; - for stdin (default)")
+    redaction.add_argument("--topology", action="store_true",
+                           help="also replace internal IPs, host names, upstream names, AWS ARNs and account ids")
+    redaction.add_argument("--map", metavar="FILE",
+                           help="write placeholder -> original here (created owner-only); with --restore, read it")
+    redaction.add_argument("--restore", action="store_true",
+                           help="put the originals back into FILE (an LLM's answer, say) using --map")
+    redaction.add_argument("--format", choices=("text", "json"), default="text")
+    redaction.set_defaults(run=run_redact)
+
     causes = commands.add_parser("causes", help="the causes diagnose can name, and where each is fixed")
     causes.add_argument("--format", choices=("text", "markdown"), default="text")
     causes.set_defaults(run=run_causes)
@@ -343,5 +417,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_CLEAN
     except Exception as exc:  # the promise is one line, never a traceback
-        print(f"upstream-tls: internal error: {type(exc).__name__}: {exc} — please report it", file=sys.stderr)
+        from .redact import redact_message
+        print(f"upstream-tls: internal error: {type(exc).__name__}: {redact_message(str(exc))} — please report it",
+              file=sys.stderr)
         return EXIT_BAD_INPUT

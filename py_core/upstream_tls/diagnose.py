@@ -530,7 +530,7 @@ def host_header_changes(ctx: Context, site: Site, name: str) -> list:
     line = format_directive("proxy_set_header", ["Host", name])
     headers = effective_all(site.block, "proxy_set_header")
     host = next((header for header in headers if header.args[:1] and header.args[0].lower() == "host"), None)
-    if host is not None and host.parent is site.block:
+    if host is not None and host.parent is site.home:
         return [ctx.editor.replace(host, line)]
     return [] if headers else set_directives(ctx, site, [line])
 

@@ -5,11 +5,11 @@ import gc
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from .findings import Applicability, Finding
+from .findings import Applicability, Edit, Finding
 from .model import Config, Diagnostic
 from .options import Options
 from .parse import DEFAULT_NAME, parse
-from .rewrite import apply_edits, conflicts
+from .rewrite import apply_edits, conflicts, split_lines
 from .rules import RULES, Context
 
 MAX_ROUNDS = 8
@@ -84,6 +84,36 @@ def allowed_applicability(options: Options, unsafe_fixes: bool) -> frozenset[App
     return frozenset({Applicability.SAFE})
 
 
+class RoundEdits:
+    """The edits one round applies: a fix joins only if none of its edits
+    overlaps one already taken (it waits for the next round otherwise).
+    Insertions at one place are merged, one line per directive name, so two
+    upstreams of one block never set a directive twice."""
+
+    def __init__(self, offsets: dict[str, int]):
+        self.offsets = offsets
+        self.replacements: list[Edit] = []
+        self.insertions: dict[tuple[str, int], dict[str, str]] = {}
+
+    def add(self, new: tuple[Edit, ...]) -> bool:
+        fresh = [edit for edit in new if edit not in self.replacements]
+        taken = self.replacements + [Edit(path, line, line - 1, "") for path, line in self.insertions]
+        if any(conflicts(edit, other, self.offsets) for edit in fresh for other in taken):
+            return False
+        for edit in fresh:
+            if edit.is_insertion:
+                lines = self.insertions.setdefault((edit.file, edit.start_line), {})
+                for line in split_lines(edit.new_text):
+                    lines.setdefault(line.split(None, 1)[0] if line.strip() else line, line)
+            else:
+                self.replacements.append(edit)
+        return True
+
+    def merged(self) -> list[Edit]:
+        return self.replacements + [Edit(path, line, line - 1, "".join(lines.values()))
+                                    for (path, line), lines in self.insertions.items()]
+
+
 def fix(text: str, options: Options = DEFAULT_OPTIONS, name: str = DEFAULT_NAME,
         unsafe_fixes: bool = False) -> FixResult:
     """Apply fixes round by round until none applies: edits that overlap wait
@@ -94,17 +124,14 @@ def fix(text: str, options: Options = DEFAULT_OPTIONS, name: str = DEFAULT_NAME,
         report = check(result.text, options, name)
         result.diagnostics = report.diagnostics
         result.remaining = report.findings
-        chosen, edits = [], []
+        chosen, edits = [], RoundEdits(report.offsets)
         for finding in sorted(report.findings, key=lambda finding: RULE_ORDER[finding.code]):
             if finding.fix is None or finding.fix.applicability not in allowed or not finding.fix.edits:
                 continue
-            new = [edit for edit in finding.fix.edits if edit not in edits]
-            if any(conflicts(edit, other, report.offsets) for edit in new for other in edits):
-                continue
-            chosen.append(finding)
-            edits.extend(new)
-        if not edits:
+            if edits.add(finding.fix.edits):
+                chosen.append(finding)
+        if not chosen:
             break
-        result.text = apply_edits(result.text, edits, report.offsets)
+        result.text = apply_edits(result.text, edits.merged(), report.offsets)
         result.applied.extend(chosen)
     return result

@@ -32,7 +32,6 @@ class Options:
     nginx_version: tuple[int, int, int] | None = None
     ca_file: str = DEFAULT_CA_FILE
     ssl_names: tuple[tuple[str | None, str], ...] = ()
-    verify_depth: int = 2
     client_cert: str | None = None
     client_key: str | None = None
 

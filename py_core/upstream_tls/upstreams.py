@@ -80,10 +80,20 @@ class Site:
         return self.node.parent
 
     @property
+    def home(self) -> Node:
+        """The block the module's other directives belong in: proxy_pass may
+        sit in `if` or `limit_except`, proxy_ssl_* and proxy_set_header may
+        not (nginx -t: "directive is not allowed here")."""
+        block = self.block
+        while block.name in ("if", "limit_except") and block.parent is not None:
+            block = block.parent
+        return block
+
+    @property
     def tls(self) -> bool:
         if self.stream:
             on = effective(self.block, "proxy_ssl")
-            return on is not None and on.args[:1] == ["on"]
+            return on is not None and on.args[:1] != [] and on.args[0].lower() == "on"
         return self.target.scheme in TLS_SCHEMES
 
     def directive(self, suffix: str) -> str:

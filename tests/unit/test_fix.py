@@ -37,7 +37,7 @@ def test_inserted_lines_take_the_neighbours_indentation_spaces():
     assert fixed(text) == (
         "server {\n  location / {\n    proxy_pass https://app.internal;\n"
         "    proxy_ssl_verify on;\n    proxy_ssl_trusted_certificate /etc/nginx/certs/upstream-ca.pem;\n"
-        "    proxy_ssl_verify_depth 2;\n    proxy_ssl_server_name on;\n  }\n}\n")
+        "    proxy_ssl_server_name on;\n  }\n}\n")
 
 
 def test_tabs_stay_tabs():
@@ -79,13 +79,16 @@ def test_each_location_gets_its_own_fix():
     assert out.count("proxy_ssl_server_name on;") == 2
 
 
-def test_nested_if_is_fixed_inside_the_if():
+def test_proxy_pass_inside_if_is_fixed_in_the_location():
+    """proxy_ssl_* is not allowed inside `if` (nginx -t: not allowed here); the
+    location's settings reach the if's proxy_pass, and both upstreams of the
+    block share one set of inserted lines."""
     text = ("location / {\n    if ($http_x_canary) {\n        proxy_pass https://canary.internal;\n    }\n"
             "    proxy_pass https://app.internal;\n}\n")
     out = fixed(text)
-    lines = out.splitlines()
-    canary = lines.index("        proxy_pass https://canary.internal;")
-    assert lines[canary + 1] == "        proxy_ssl_verify on;"
+    assert out.startswith(text[:text.index("    proxy_pass https://app")])
+    assert "    proxy_pass https://app.internal;\n    proxy_ssl_verify on;\n" in out
+    assert out.count("proxy_ssl_verify on;") == 1 and out.count("proxy_ssl_server_name on;") == 1
     assert check(out).findings == []
 
 

@@ -49,8 +49,12 @@ def lines_as_nginx_counts(text: str) -> list[str]:
 
 
 def is_subsequence(needles: list[str], haystack: list[str]) -> bool:
+    """In order, each needle line is in the haystack; the input's last line
+    may gain a line ending when something is inserted after it."""
     it = iter(haystack)
-    return all(any(line == hay for hay in it) for line in needles)
+    last = len(needles) - 1
+    return all(any(line == hay or (index == last and not line.endswith("\n") and hay.rstrip("\r\n") == line)
+                   for hay in it) for index, line in enumerate(needles))
 
 
 EDITABLE = re.compile(r"_pass$|_ssl|^proxy_set_header$|^server$")

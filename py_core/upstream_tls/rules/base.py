@@ -12,7 +12,7 @@ from ..editing import Change, Editor, compose, format_directive
 from ..findings import Applicability, Finding, Fix, Severity, Span
 from ..model import Config, Node, effective_all
 from ..options import NAME_PLACEHOLDER, Options
-from ..upstreams import TLS_SCHEME_OF, Site, find_sites
+from ..upstreams import PASS_MODULES, TLS_SCHEME_OF, Site, find_sites
 
 SENSITIVE_PATH = re.compile(
     r"(auth|login|logout|signin|sign-in|token|oauth|oidc|sso|session|password|passwd|secret|"
@@ -97,13 +97,17 @@ def is_on(node: Node | None) -> bool:
 
 
 def anchor(site: Site) -> Node:
-    """Where new TLS directives go: after the pass directive or after the
-    module's last ssl directive that follows it, to keep them together."""
+    """Where new TLS directives go: after the last pass directive (or `if`
+    holding one) and module ssl directive of the block, so every upstream of
+    one block inserts at the same place and the round can merge them."""
     prefix = site.directive("ssl")
     last = site.node
-    for sibling in site.block.children:
-        if sibling.file == site.node.file and sibling.line > last.line and (
-                sibling.name.startswith(prefix) or sibling.name == "proxy_ssl"):
+    while last.parent is not site.home:  # proxy_pass inside `if`: after the `if` block
+        last = last.parent
+    for sibling in site.home.children:
+        if sibling.file == last.file and sibling.line > last.end_line and (
+                sibling.name.startswith(prefix) or sibling.name in PASS_MODULES or sibling.name == "proxy_ssl"
+                or (sibling.children and any(node.name in PASS_MODULES for node in sibling.walk()))):
             last = sibling
     return last
 
@@ -115,10 +119,10 @@ def set_directives(ctx: Context, site: Site, lines: list[str]) -> list[Change | 
     edits, inserts = [], []
     for line in lines:
         name = line.split(None, 1)[0]
-        present = site.block.index().get(name)
+        present = site.home.index().get(name)
         if not present:
             inserts.append(line)
-        elif present[-1].parent is site.block:
+        elif present[-1].parent is site.home:
             edits.append(ctx.editor.replace(present[-1], line))
         else:
             edits.append(None)  # set by an included file: editing it reaches every includer
@@ -128,15 +132,14 @@ def set_directives(ctx: Context, site: Site, lines: list[str]) -> list[Change | 
 
 
 def verification_lines(site: Site, ctx: Context, *, turn_on: bool) -> list[str]:
-    """The production set that makes verification work: on, a trust file,
-    a depth — each only where it is not already in effect."""
+    """The production set that makes verification work: on and a trust file,
+    each only where it is not already in effect. The depth stays nginx's
+    default (1: root, one intermediate, leaf) unless a chain says more."""
     lines = []
     if turn_on:
         lines.append(f"{site.directive('ssl_verify')} on;")
     if site.effective("ssl_trusted_certificate") is None:
         lines.append(format_directive(site.directive("ssl_trusted_certificate"), [ctx.options.ca_file]))
-    if site.effective("ssl_verify_depth") is None:
-        lines.append(f"{site.directive('ssl_verify_depth')} {ctx.options.verify_depth};")
     return lines
 
 

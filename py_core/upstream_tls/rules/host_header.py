@@ -56,7 +56,7 @@ class HostHeaderMismatch(Rule):
 
     def _fix(self, ctx, site, host, headers, name):
         line = format_directive("proxy_set_header", ["Host", name])
-        if host is not None and host.parent is site.block:
+        if host is not None and host.parent is site.home:
             return make_fix(f"send Host {name}", [ctx.editor.replace(host, line)], Applicability.UNSAFE)
         if not headers:
             return make_fix(f"send Host {name}", set_directives(ctx, site, [line]),

@@ -21,7 +21,7 @@ class TrustedCertificateUnused(Rule):
         for site in ctx.tls_sites:
             verify = site.effective("ssl_verify")
             trusted = site.effective("ssl_trusted_certificate")
-            if trusted is None or is_on(verify) or (verify is not None and verify.parent is site.block):
+            if trusted is None or is_on(verify) or (verify is not None and verify.parent is site.home):
                 continue
             fix = None
             if ctx.options.production:

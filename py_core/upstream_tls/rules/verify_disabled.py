@@ -20,7 +20,7 @@ class VerifyDisabled(Rule):
     example = "location /api/ {\n    proxy_pass https://api.internal:8443;\n    proxy_ssl_verify off;\n}"
     fixed = ("location /api/ {\n    proxy_pass https://api.internal:8443;\n    proxy_ssl_verify on;\n"
              "    proxy_ssl_trusted_certificate /etc/nginx/certs/upstream-ca.pem;\n"
-             "    proxy_ssl_verify_depth 2;\n    proxy_ssl_server_name on;\n}")
+             "    proxy_ssl_server_name on;\n}")
     references = ("https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_verify",)
 
     def check(self, ctx: Context):
@@ -28,7 +28,7 @@ class VerifyDisabled(Rule):
             if node.args[:1] == [] or node.args[0].lower() != "off" or node.parent.index()[node.name][-1] is not node:
                 continue  # on, or a duplicate nginx -t refuses anyway: the last one is reported
             affected = ctx.sites_by_verify.get(node, [])
-            local = any(site.block is node.parent for site in affected) or (
+            local = any(site.home is node.parent for site in affected) or (
                 not affected and node.level() not in WIDE_LEVELS)
             wide = not local
             yield self._finding(ctx, node, affected, wide)
@@ -53,7 +53,7 @@ class VerifyDisabled(Rule):
     def _local_fix(self, ctx, node, affected):
         edits = [ctx.editor.replace(node, f"{node.name} on;")]
         placeholders: tuple[str, ...] = ()
-        site = next((site for site in affected if site.block is node.parent), None)
+        site = next((site for site in affected if site.home is node.parent), None)
         if site is not None:
             edits += set_directives(ctx, site, verification_lines(site, ctx, turn_on=False))
             placeholders = trust_placeholders(site, ctx)

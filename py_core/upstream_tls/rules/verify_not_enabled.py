@@ -14,7 +14,7 @@ class VerifyNotEnabled(Rule):
            "address can read and change the traffic. Reported in the production profile.")
     example = "location / {\n    proxy_pass https://backend.internal;\n}"
     fixed = ("location / {\n    proxy_pass https://backend.internal;\n    proxy_ssl_verify on;\n"
-             "    proxy_ssl_trusted_certificate /etc/nginx/certs/upstream-ca.pem;\n    proxy_ssl_verify_depth 2;\n"
+             "    proxy_ssl_trusted_certificate /etc/nginx/certs/upstream-ca.pem;\n"
              "    proxy_ssl_server_name on;\n}")
     references = ("https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_verify",
                   "https://docs.nginx.com/nginx/admin-guide/security-controls/securing-http-traffic-upstream/")
@@ -24,7 +24,7 @@ class VerifyNotEnabled(Rule):
             return
         for site in ctx.tls_sites:
             verify = site.effective("ssl_verify")
-            if is_on(verify) or (verify is not None and verify.parent is site.block):
+            if is_on(verify) or (verify is not None and verify.parent is site.home):
                 continue
             if site.effective("ssl_trusted_certificate") is not None:
                 continue

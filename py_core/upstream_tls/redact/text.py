@@ -1,0 +1,164 @@
+"""Lexical helpers the detectors share: what a position sits in (quotes, a
+comment, a directive's name), and which parts of a value are literal rather
+than nginx variables.
+
+Redaction reads text, not a parsed tree: it must work on broken configs,
+logs and chains, and it must be faster than parsing. Everything here is
+ASCII on purpose, so offsets stay the offsets of the pasted text.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+import string
+from typing import NamedTuple
+
+QUOTES = "\"'"
+NAME_CHARS = frozenset(string.ascii_letters + string.digits + "_-")
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+VARIABLE = re.compile(r"\$(?:\{[A-Za-z0-9_]+\}|[A-Za-z0-9_]+)")
+_REGEX_SEPARATORS = re.compile(r"\\.|[\s\"'^$()\[\]{}|*?]+")
+_RUN_SEPARATORS = re.compile(r"[\s\"',;=&]+")
+
+
+class Hit(NamedTuple):
+    """A span of the input to replace, and the kind (a Kind.tag) found there."""
+
+    start: int
+    end: int
+    tag: str
+
+
+class Scan:
+    """One input as the detectors see it: the text, an ASCII-lowercased copy
+    with the same offsets for case-insensitive searching, and the spans that
+    hold public material (certificates) which no generic detector may touch."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.lower = text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
+        self._protected_starts: list[int] = []
+        self._protected_ends: list[int] = []
+
+    def protect(self, start: int, end: int) -> None:
+        index = bisect.bisect(self._protected_starts, start)
+        self._protected_starts.insert(index, start)
+        self._protected_ends.insert(index, end)
+
+    def protected(self, position: int) -> bool:
+        index = bisect.bisect(self._protected_starts, position) - 1
+        return index >= 0 and position < self._protected_ends[index]
+
+
+def line_start(text: str, position: int) -> int:
+    return text.rfind("\n", 0, position) + 1
+
+
+def line_end(text: str, position: int) -> int:
+    end = text.find("\n", position)
+    return len(text) if end < 0 else end
+
+
+def _opens_token(text: str, index: int, start: int) -> bool:
+    """nginx starts a quoted string or a comment only at the start of a token;
+    `=`, `:` and `(` also count, for JSON, headers and shell lines in comments."""
+    return index == start or text[index - 1] in " \t=:(,;{}"
+
+
+def context_at(text: str, position: int) -> tuple[str | None, bool]:
+    """(the quote enclosing `position` on its line or None, whether the line
+    is commented out before it). Quotes inside comments count, so a curl -H
+    '…' pasted into a comment reads as quoted."""
+    start = line_start(text, position)
+    quote = None
+    comment = False
+    index = start
+    while index < position:
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if quote:
+            if char == quote:
+                quote = None
+        elif char in QUOTES and _opens_token(text, index, start):
+            quote = char
+        elif char == "#" and _opens_token(text, index, start):
+            comment = True
+        index += 1
+    return quote, comment
+
+
+def closing_quote(text: str, start: int, quote: str, limit: int) -> int:
+    """Index of the unescaped `quote` that closes a string whose content
+    starts at `start`, or `limit` when it is not closed before it."""
+    index = start
+    while index < limit:
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == quote:
+            return index
+        index += 1
+    return limit
+
+
+def statement_start(text: str, position: int) -> bool:
+    """Whether a word at `position` is a directive's name: only blanks (or a
+    comment mark, for a commented-out directive) since the line or the last
+    `;`, `{` or `}` before it."""
+    index = position - 1
+    while index >= 0 and text[index] in " \t":
+        index -= 1
+    while index >= 0 and text[index] == "#":
+        index -= 1
+        while index >= 0 and text[index] in " \t":
+            index -= 1
+    return index < 0 or text[index] in "\n;{}"
+
+
+def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in " \t\r\n":
+        start += 1
+    while end > start and text[end - 1] in " \t\r\n":
+        end -= 1
+    return start, end
+
+
+def literal_spans(text: str, start: int, end: int, minimum: int = 3) -> list[tuple[int, int]]:
+    """Where text[start:end] holds literal characters: the whole value when it
+    has no nginx variables (a Digest header keeps its spaces and commas), else
+    each stretch between the variables."""
+    if "$" not in text[start:end]:
+        pieces = [(start, end)]
+    else:
+        pieces = []
+        for match in VARIABLE.finditer(text, start, end):
+            pieces.append((start, match.start()))
+            start = match.end()
+        pieces.append((start, end))
+    spans = []
+    for piece in pieces:
+        piece_start, piece_end = _stripped(text, *piece)
+        if piece_end - piece_start >= minimum:
+            spans.append((piece_start, piece_end))
+    return spans
+
+
+def runs(text: str, start: int, end: int, regex: bool = False, minimum: int = 4) -> list[tuple[int, int]]:
+    """Literal runs of a value that is a list or a pattern rather than one
+    secret: split at blanks, quotes and `,;=&` (or, in a regular expression,
+    at its operators and escapes) and at variables."""
+    separators = _REGEX_SEPARATORS if regex else _RUN_SEPARATORS
+    spans = []
+    for piece_start, piece_end in literal_spans(text, start, end, 1):
+        cursor = piece_start
+        for match in separators.finditer(text, piece_start, piece_end):
+            if match.start() - cursor >= minimum:
+                spans.append((cursor, match.start()))
+            cursor = match.end()
+        if piece_end - cursor >= minimum:
+            spans.append((cursor, piece_end))
+    return spans
