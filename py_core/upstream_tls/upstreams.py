@@ -10,6 +10,8 @@ from functools import lru_cache
 
 from .model import Config, Node, effective
 
+KNOWN_HARMLESS_INCLUDE = re.compile(r"(mime\.types|fastcgi_params|fastcgi\.conf|fastcgi-php\.conf|uwsgi_params|"
+                                    r"scgi_params|koi-utf|koi-win|win-utf)$")
 PASS_MODULES = {"proxy_pass": "proxy", "grpc_pass": "grpc", "uwsgi_pass": "uwsgi"}
 TLS_SCHEMES = {"https": 443, "grpcs": 443, "suwsgi": None}
 PLAIN_SCHEMES = {"http": 80, "grpc": 80, "uwsgi": None}
@@ -88,6 +90,20 @@ class Site:
         while block.name in ("if", "limit_except") and block.parent is not None:
             block = block.parent
         return block
+
+    @property
+    def hidden_by(self) -> list[Node]:
+        """`include`s at this upstream's location or server level whose files
+        are not in the paste: what they set is unknown, so nothing can be said
+        to be absent. (http-level includes are left out: they add server
+        files or mime types, and would blind every check of a lone nginx.conf.)"""
+        hidden = []
+        block = self.block
+        while block is not None and block.name not in ("http", "main", "stream"):
+            hidden += [node for node in block.index().get("include", ())
+                       if not node.args or not KNOWN_HARMLESS_INCLUDE.search(node.args[0])]
+            block = block.parent
+        return hidden
 
     @property
     def tls(self) -> bool:

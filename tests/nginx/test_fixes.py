@@ -154,6 +154,10 @@ def test_nginx_accepts_what_the_fixer_emits(path: Path, mode: str, pki: Pki, ngi
     result = fix(text, Options(mode=mode, ca_file=str(ca.cert)))
     assert not result.diagnostics
     http, stream = _as_nginx_conf(_resolvable(result.text))
-    ok, output = nginx_factory(http, stream).test()
+    instance = nginx_factory(http, stream)
+    for include in parse(text).named("include"):  # relative to nginx.conf's folder; empty files will do
+        (instance.directory / include.args[0]).parent.mkdir(parents=True, exist_ok=True)
+        (instance.directory / include.args[0]).touch()
+    ok, output = instance.test()
     refused = {finding.code for finding in result.remaining} & NGINX_T_FAILS
     assert ok is not bool(refused), f"remaining {refused}:\n{output}\n{result.text}"

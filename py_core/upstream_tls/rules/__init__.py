@@ -2,6 +2,7 @@
 from .base import Context, Rule
 from .client_key import ClientCertificateWithoutKey
 from .host_header import HostHeaderMismatch
+from .include_hidden import IncludeNotInPaste
 from .name_mismatch import NameCannotMatch
 from .ports import HttpsToPlainPort, HttpToTlsPort
 from .protocols import LegacyProtocols, Tls13Disabled
@@ -28,6 +29,7 @@ RULES: tuple[Rule, ...] = (
     Tls13Disabled(),
     ClientCertificateWithoutKey(),
     UpstreamAddressUnknown(),
+    IncludeNotInPaste(),
 )
 
 RULES_BY_CODE = {rule.code: rule for rule in RULES}

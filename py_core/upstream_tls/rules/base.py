@@ -165,7 +165,7 @@ def needs_name(site: Site) -> bool:
     """The name nginx would check is an IP or a dotless group name, and no
     proxy_ssl_name says otherwise: no certificate can match it."""
     target = site.target
-    if target.has_variable or target.is_unix or site.effective("ssl_name") is not None:
+    if target.has_variable or target.is_unix or site.hidden_by or site.effective("ssl_name") is not None:
         return False
     return target.is_ip or (site.group is not None and "." not in target.host)
 

@@ -22,7 +22,7 @@ class ClientCertificateWithoutKey(Rule):
 
     def check(self, ctx: Context):
         for node in ctx.config.named(*CERT_DIRECTIVES):
-            if effective(node.parent, node.name + "_key") is None:
+            if effective(node.parent, node.name + "_key") is None and not node.parent.index().get("include"):
                 yield self.finding(node, f"{node.name} without {node.name}_key — nginx -t fails",
                                    fix=advice(f"add `{node.name}_key /path/to/the/client.key;` beside it "
                                               "(the key that matches this certificate, PEM, unencrypted or "

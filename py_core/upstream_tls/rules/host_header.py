@@ -33,6 +33,8 @@ class HostHeaderMismatch(Rule):
         for site in ctx.tls_sites:
             if site.module != "proxy" or site.stream or site.target.has_variable:
                 continue
+            if site.hidden_by:
+                continue  # an include not in the paste may set it
             explicit = site.effective("ssl_name")
             if explicit is None or not explicit.args or "$" in explicit.args[0] or explicit.args[0] == NAME_PLACEHOLDER:
                 continue

@@ -65,7 +65,7 @@ class Tls13Disabled(Rule):
             return
         version = ".".join(map(str, ctx.options.nginx_version))
         for site in ctx.tls_sites:
-            if site.effective("ssl_protocols") is None:
+            if site.effective("ssl_protocols") is None and not site.hidden_by:
                 directive = site.directive("ssl_protocols")
                 fix = make_fix("offer TLSv1.2 and TLSv1.3",
                                set_directives(ctx, site, [f"{directive} TLSv1.2 TLSv1.3;"]), Applicability.SAFE)

@@ -22,6 +22,8 @@ class SniNotSent(Rule):
         for site in ctx.tls_sites:
             if site.target.has_variable or site.target.is_unix or needs_name(site):
                 continue
+            if site.hidden_by:
+                continue  # an include not in the paste may set it
             server_name = site.effective("ssl_server_name")
             if is_on(server_name):
                 continue

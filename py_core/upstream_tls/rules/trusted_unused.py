@@ -19,6 +19,8 @@ class TrustedCertificateUnused(Rule):
 
     def check(self, ctx: Context):
         for site in ctx.tls_sites:
+            if site.hidden_by:
+                continue  # an include not in the paste may set it
             verify = site.effective("ssl_verify")
             trusted = site.effective("ssl_trusted_certificate")
             if trusted is None or is_on(verify) or (verify is not None and verify.parent is site.home):

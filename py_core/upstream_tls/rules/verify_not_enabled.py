@@ -23,6 +23,8 @@ class VerifyNotEnabled(Rule):
         if not ctx.options.production:
             return
         for site in ctx.tls_sites:
+            if site.hidden_by:
+                continue  # an include not in the paste may set it
             verify = site.effective("ssl_verify")
             if is_on(verify) or (verify is not None and verify.parent is site.home):
                 continue

@@ -20,6 +20,8 @@ class VerifyWithoutTrustedCertificate(Rule):
 
     def check(self, ctx: Context):
         for site in ctx.tls_sites:
+            if site.hidden_by:
+                continue  # an include not in the paste may set it
             verify = site.effective("ssl_verify")
             if not is_on(verify) or site.effective("ssl_trusted_certificate") is not None:
                 continue
