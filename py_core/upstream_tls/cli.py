@@ -17,7 +17,7 @@ from . import engine
 from .findings import Severity
 from .model import Diagnostic
 from .options import DEFAULT_CA_FILE, Options, parse_ssl_name, parse_version
-from .parse import InputError
+from .parse import InputError, split_dump
 from .render import (
     causes_table,
     diagnosis_text,
@@ -62,21 +62,29 @@ def write_json(payload: dict) -> None:
     out.detach()
 
 
-def write_in_place(path: str, text: str) -> None:
-    """Replace `path` atomically, keeping the previous content as PATH.bak."""
-    directory = os.path.dirname(os.path.abspath(path))
-    with open(path, "rb") as original, open(path + ".bak", "wb") as backup:
-        backup.write(original.read())
-    mode = os.stat(path).st_mode & 0o7777
+def write_in_place(path: str, text: str) -> str:
+    """Replace the file behind `path` (through symlinks, as in sites-enabled)
+    atomically, with its mode and owner; the previous content goes to a
+    hidden .NAME.bak, which `include sites-enabled/*` does not load (nginx's
+    glob skips dot files). Returns the backup's path."""
+    real = os.path.realpath(path)
+    directory, name = os.path.split(real)
+    backup = os.path.join(directory, f".{name}.bak")
+    with open(real, "rb") as original, open(backup, "wb") as copy:
+        copy.write(original.read())
+    status = os.stat(real)
     handle, temporary = tempfile.mkstemp(dir=directory, prefix=".upstream-tls-")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(text.encode("utf-8", "surrogateescape"))
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
+        os.chmod(temporary, status.st_mode & 0o7777)
+        if os.geteuid() == 0:
+            os.chown(temporary, status.st_uid, status.st_gid)
+        os.replace(temporary, real)
     except BaseException:
         os.unlink(temporary)
         raise
+    return backup
 
 
 def options_from(args) -> Options:
@@ -95,9 +103,13 @@ def options_from(args) -> Options:
                    client_cert=getattr(args, "client_cert", None), client_key=getattr(args, "client_key", None))
 
 
-def report_diagnostics(diagnostics: list[Diagnostic]) -> int:
+def report_diagnostics(diagnostics: list[Diagnostic], text: str) -> int:
+    """One line per problem; a word the message quotes may be a secret, so
+    the line goes through the same redaction as anything shared."""
+    from .redact import redact
+    redaction = redact(text)
     for diagnostic in diagnostics:
-        print(diagnostic_line(diagnostic), file=sys.stderr)
+        print(redaction.scrub(diagnostic_line(diagnostic)), file=sys.stderr)
     return EXIT_BAD_INPUT
 
 
@@ -109,7 +121,7 @@ def run_check(args) -> int:
     text, name = read_input(args.file)
     report = engine.check(text, options_from(args), name)
     if report.diagnostics:
-        return report_diagnostics(report.diagnostics)
+        return report_diagnostics(report.diagnostics, text)
     if args.format == "json":
         write_json(json_payload(report, options_from(args).mode))
     elif args.format == "sarif":
@@ -178,15 +190,19 @@ def run_fix(args) -> int:
     if args.in_place and args.file == "-":
         raise UsageError("fix: --in-place needs a FILE, not standard input")
     text, name = read_input(args.file)
+    if args.in_place and len(split_dump(text, name)) > 1:
+        raise UsageError(f"fix: {name} is an nginx -T dump; --in-place would rewrite the dump, not the files it "
+                         "names: use --diff")
     if any(getattr(args, option) for option in EVIDENCE_OPTIONS):
         result = fix_with_evidence(args, text, name)
     else:
         result = engine.fix(text, options_from(args), name, unsafe_fixes=args.unsafe_fixes)
     if result.diagnostics:
-        return report_diagnostics(result.diagnostics)
+        return report_diagnostics(result.diagnostics, text)
     if args.in_place:
         if result.changed:
-            write_in_place(args.file, result.text)
+            print(f"rewrote {os.path.realpath(args.file)}; backup: {write_in_place(args.file, result.text)}",
+                  file=sys.stderr)
     elif args.diff:
         write_output("".join(difflib.unified_diff(
             split_lines(text), split_lines(result.text),
@@ -194,7 +210,7 @@ def run_fix(args) -> int:
     else:
         write_output(result.text)
     sys.stderr.write(fix_summary(result))
-    return EXIT_FINDINGS if failing(result.remaining) else EXIT_CLEAN
+    return EXIT_FINDINGS if failing(result.remaining) or result.outstanding else EXIT_CLEAN
 
 
 def run_diagnose(args) -> int:
@@ -203,7 +219,7 @@ def run_diagnose(args) -> int:
     events, chain = read_evidence(args)
     diagnosis = diagnose(text, events, chain, options_from(args), name, read_local_file)
     if diagnosis.config.diagnostics:
-        return report_diagnostics(diagnosis.config.diagnostics)
+        return report_diagnostics(diagnosis.config.diagnostics, text)
     if args.format == "json":
         write_json(diagnosis.to_dict())
     else:

@@ -193,7 +193,7 @@ def find_site(sites: list[Site], events: list[LogEvent]) -> Site | None:
 def choose_name(site: Site, chain: Chain | None, options: Options) -> tuple[str | None, str | None]:
     """(the DNS name to check, or None with why). Asks rather than guesses
     when the certificate holds several names and none is the proxy_pass host."""
-    given = options.ssl_name_for(site.target.host, True) if site.target.host else None
+    given = options.ssl_name_for(site.target.host, site.target.port, True) if site.target.host else None
     if given:
         return given, None
     if chain is None:
@@ -524,6 +524,15 @@ def diagnose(text: str, log_events: list[LogEvent], chain: Chain | None, options
     return Diagnosis(config, site, chain, log_events, reasoner.found.ranked(), options, name)
 
 
+def _in_effect(site: Site, suffix: str, value: str) -> bool:
+    """Whether the setting already holds, so the fix neither rewrites nor
+    reports it."""
+    if suffix in ("pass_scheme", "host_header"):
+        return suffix == "pass_scheme" and site.target.scheme == value
+    current = site.effective(suffix)
+    return current is not None and [arg.lower() for arg in current.args] == value.lower().split(" ")
+
+
 def host_header_changes(ctx: Context, site: Site, name: str) -> list:
     """Send Host NAME from this block: rewrite its Host line, or add one when
     no proxy_set_header is in effect (one added here would drop inherited ones)."""
@@ -550,6 +559,7 @@ def evidence_fix(diagnosis: Diagnosis, unsafe_fixes: bool = False) -> FixResult:
             if cause.confidence >= 0.5 and cause.applicable(options, unsafe_fixes):
                 for suffix, value in cause.settings.items():
                     wanted.setdefault(suffix, value)
+        wanted = {suffix: value for suffix, value in wanted.items() if not _in_effect(site, suffix, value)}
         ctx = Context(diagnosis.config, options)
         directives = {key: value for key, value in wanted.items() if key not in ("pass_scheme", "host_header")}
         lines = setting_lines(site, directives)
@@ -567,4 +577,8 @@ def evidence_fix(diagnosis: Diagnosis, unsafe_fixes: bool = False) -> FixResult:
     result = rules_fix(apply_edits(text, edits, offsets), options, diagnosis.name, unsafe_fixes=unsafe_fixes)
     result.original = text
     result.notes = notes
+    result.outstanding += [f"the upstream must be fixed ({cause.cause}): {CAUSES[cause.cause].action}"
+                           for cause in diagnosis.causes
+                           if cause.confidence >= 0.5 and cause.side == UPSTREAM
+                           and not cause.applicable(options, unsafe_fixes)]
     return result

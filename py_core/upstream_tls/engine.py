@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 
 from .findings import Applicability, Edit, Finding
 from .model import Config, Diagnostic
-from .options import Options
+from .options import NAME_PLACEHOLDER, Options
 from .parse import DEFAULT_NAME, parse
 from .rewrite import apply_edits, conflicts, split_lines
 from .rules import RULES, Context
+from .rules.base import needs_name
 
 MAX_ROUNDS = 8
 DEFAULT_OPTIONS = Options()
@@ -66,6 +67,7 @@ class FixResult:
     remaining: list[Finding] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    outstanding: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -134,4 +136,20 @@ def fix(text: str, options: Options = DEFAULT_OPTIONS, name: str = DEFAULT_NAME,
             break
         result.text = apply_edits(result.text, edits.merged(), report.offsets)
         result.applied.extend(chosen)
+    if NAME_PLACEHOLDER in result.text and NAME_PLACEHOLDER not in text:
+        result.outstanding.append(f"{NAME_PLACEHOLDER} is still in the output: nginx would check that name and "
+                                  "answer 502; give --ssl-name UPSTREAM=NAME")
+    result.outstanding += unused_ssl_names(report.config, options)
     return result
+
+
+def unused_ssl_names(config: Config, options: Options) -> list[str]:
+    """--ssl-name values no upstream took: a typo should not pass silently."""
+    sites = Context(config, options).tls_sites
+    hosts = {site.target.host for site in sites} | {f"{site.target.host}:{site.target.port}" for site in sites}
+    unused = [f"--ssl-name {key}={name}: no TLS proxy_pass names {key}"
+              for key, name in options.ssl_names if key is not None and key not in hosts]
+    needing = [site for site in sites if needs_name(site)]
+    if any(key is None for key, _ in options.ssl_names) and len({site.target.host for site in needing}) > 1:
+        unused.append("--ssl-name NAME without UPSTREAM= is not used when several upstreams need a name")
+    return unused

@@ -39,11 +39,12 @@ class Options:
         if self.mode not in MODES:
             raise ValueError(f"unknown mode {self.mode!r}: use production or dev")
 
-    def ssl_name_for(self, host: str, only_target: bool) -> str | None:
-        """The DNS name the person gave for `host` (`--ssl-name HOST=NAME`), or
-        a bare `--ssl-name NAME` when this is the only upstream that needs one."""
+    def ssl_name_for(self, host: str, port: int | None, only_target: bool) -> str | None:
+        """The DNS name the person gave for this upstream: `--ssl-name
+        HOST:PORT=NAME`, then `HOST=NAME`, then a bare `--ssl-name NAME` when
+        this is the only upstream that needs one."""
         names = dict(self.ssl_names)
-        return names.get(host) or (names.get(None) if only_target else None)
+        return names.get(f"{host}:{port}") or names.get(host) or (names.get(None) if only_target else None)
 
     @property
     def production(self) -> bool:

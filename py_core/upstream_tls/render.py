@@ -90,6 +90,7 @@ def fix_summary(result: FixResult) -> str:
     lines = list(result.notes)
     lines += [f"fixed {finding.code} ({finding.fix.title}): {finding.message}" for finding in result.applied]
     lines += [f"fill in: {note}" for note in result.placeholders]
+    lines += [f"not done: {note}" for note in result.outstanding]
     lines += [line for finding in result.remaining for line in finding_lines(finding)]
     if result.remaining:
         lines.append("Still to do (line numbers are the fixed text's): " + summary_line(result.remaining))

@@ -67,7 +67,7 @@ def test_sarif_has_rules_results_and_fixes(conf):
 def test_fix_prints_whole_text_and_diff(conf):
     path = conf(BROKEN)
     whole = run("fix", path)
-    assert whole.returncode == 0
+    assert whole.returncode == 1  # the name placeholder is left for the person to fill in
     assert whole.stdout.startswith("location / {\n    proxy_pass https://10.0.0.1:8443;\n    proxy_ssl_verify on;\n")
     assert "fill in:" in whole.stderr
     diff = run("fix", path, "--diff", "--ssl-name", "api.internal")
@@ -77,10 +77,37 @@ def test_fix_prints_whole_text_and_diff(conf):
 
 def test_fix_in_place_keeps_a_backup(conf, tmp_path):
     path = conf(BROKEN)
-    result = run("fix", path, "--in-place")
+    result = run("fix", path, "--in-place", "--ssl-name", "api.internal")
     assert result.returncode == 0 and result.stdout == ""
-    assert (tmp_path / "site.conf.bak").read_text() == BROKEN
+    assert (tmp_path / ".site.conf.bak").read_text() == BROKEN
+    assert "backup:" in result.stderr
     assert "proxy_ssl_verify on;" in (tmp_path / "site.conf").read_text()
+
+
+def test_fix_in_place_writes_through_a_symlink_and_refuses_dumps(tmp_path):
+    available, enabled = tmp_path / "sites-available", tmp_path / "sites-enabled"
+    available.mkdir()
+    enabled.mkdir()
+    (available / "site.conf").write_text(BROKEN)
+    (enabled / "site.conf").symlink_to(available / "site.conf")
+    assert run("fix", str(enabled / "site.conf"), "--in-place").returncode == 1  # the name placeholder is left
+    assert (enabled / "site.conf").is_symlink()
+    assert "proxy_ssl_verify on;" in (available / "site.conf").read_text()
+    assert [path.name for path in enabled.iterdir()] == ["site.conf"]
+    dump = tmp_path / "dump.txt"
+    dump.write_text("# configuration file /etc/nginx/a.conf:\n" + BROKEN + "# configuration file /etc/nginx/b.conf:\n"
+                    + CLEAN)
+    refused = run("fix", str(dump), "--in-place")
+    assert refused.returncode == 2 and "nginx -T dump" in refused.stderr
+
+
+def test_fix_exits_1_while_a_placeholder_or_an_unused_ssl_name_remains(conf):
+    path = conf(BROKEN)
+    assert run("fix", path).returncode == 1
+    assert run("fix", path, "--ssl-name", "10.0.0.1=api.internal").returncode == 0
+    typo = run("fix", path, "--ssl-name", "10.0.0.1=api.internal", "--ssl-name", "10.0.0.2=x")
+    assert typo.returncode == 1 and "--ssl-name 10.0.0.2=x: no TLS proxy_pass names 10.0.0.2" in typo.stderr
+    assert run("fix", path, "--ssl-name", "10.0.0.1:8443=api.internal").returncode == 0
 
 
 def test_fix_preserves_bytes_that_are_not_utf8(tmp_path):

@@ -195,7 +195,7 @@ def sensitive(site: Site) -> str | None:
 def name_for(ctx: Context, site: Site, only_target: bool) -> tuple[str, tuple[str, ...]]:
     """The name to put in proxy_ssl_name: the one given for this upstream,
     else a marked placeholder and what to put there."""
-    given = ctx.options.ssl_name_for(site.target.host, only_target)
+    given = ctx.options.ssl_name_for(site.target.host, site.target.port, only_target)
     if given:
         return given, ()
     return NAME_PLACEHOLDER, (f"{NAME_PLACEHOLDER}: a DNS name from the upstream certificate's "
