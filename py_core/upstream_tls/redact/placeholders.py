@@ -44,12 +44,12 @@ def preexisting(text: str, lower: str) -> frozenset[str]:
 
 
 def resolve(text: str, hits: list[Hit], taken: frozenset[str]) -> list[Hit]:
-    """Sorted, non-overlapping spans. Overlapping spans become one (nothing of
-    either survives) of the more specific kind.
-    A span never starts with `#` (it may open a comment, which a placeholder
-    would turn into a word) and never ends just before a digit (a placeholder
-    followed by digits would read as another placeholder). A span that is itself a placeholder
-    already in the input (`taken`) stays as it is."""
+    """Sorted, non-overlapping spans: overlapping spans become one (nothing of
+    either survives) of the more specific kind. A span never starts with `#`
+    (it may open a comment, which a placeholder would turn into a word) and
+    never ends just before a digit (a placeholder followed by digits would
+    read as another placeholder). A placeholder already in the input
+    (`taken`) stays as it is."""
     ordered = sorted(hits, key=lambda hit: (hit.start, -hit.end, PRIORITY[hit.tag]))
     merged: list[Hit] = []
     for hit in ordered:

@@ -30,14 +30,12 @@ _AWS_CONTEXT = re.compile(r"aws|account|arn:")
 _ACCOUNT = re.compile(r"(?<![0-9A-Za-z_.-])[0-9]{12}(?![0-9A-Za-z_-])")
 _NOT_HOSTS = frozenset({"localhost", "unix", "_", "default_server", "default", "off", "on", "backup", "down"})
 
-# Real top-level domains a config is likely to hold, and the pseudo ones of
-# internal networks. Two-letter labels count as country codes unless they are
-# file extensions nginx configs are full of.
+# The top-level domains configs mostly hold, and the pseudo ones of internal
+# networks; not the many that read like identifiers (.name, .host, .zone),
+# which Lua's ngx.var.host would match. Two-letter labels count as country
+# codes unless they are file extensions nginx configs are full of.
 _TLDS = frozenset("""
-com net org io dev app ai co info biz me tv cloud online site tech xyz pro name gov edu mil int eu asia
-global group company services systems solutions network digital media agency studio shop store blog news
-live page link club design space website host email support zone center world life today works tools
-health bank insurance finance capital money ventures partners consulting engineering software
+com net org io dev app ai co info biz me tv cloud online site tech xyz pro gov edu mil int eu asia
 internal local localdomain lan corp home intranet private test example invalid svc cluster consul
 """.split())
 _FILE_EXTENSIONS = frozenset("""
