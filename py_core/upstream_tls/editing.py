@@ -10,7 +10,7 @@ from itertools import pairwise
 
 from .findings import Edit
 from .model import Config, Node
-from .rewrite import conflicts
+from .rewrite import LineClaims
 
 INDENT = re.compile(r"^[ \t]*")
 
@@ -222,6 +222,9 @@ def compose(changes: list[Change | None]) -> list[Edit] | None:
         for change in reversed(group):
             text = text[:change.start] + change.text + text[change.end:]
         edits.append(Edit(path, number, number, text))
-    if any(conflicts(first, second, {}) for index, first in enumerate(edits) for second in edits[index + 1:]):
-        return None
+    claims = LineClaims({})
+    for edit in edits:
+        if not claims.fits(edit):
+            return None
+        claims.claim(edit)
     return sorted(edits, key=lambda edit: (edit.file, edit.start_line, edit.end_line))

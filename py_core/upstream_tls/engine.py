@@ -9,7 +9,7 @@ from .findings import Applicability, Edit, Finding
 from .model import Config, Diagnostic
 from .options import NAME_PLACEHOLDER, Options
 from .parse import DEFAULT_NAME, parse
-from .rewrite import apply_edits, conflicts, split_lines
+from .rewrite import LineClaims, apply_edits, split_lines
 from .rules import RULES, Context
 from .rules.base import needs_name
 
@@ -93,26 +93,26 @@ class RoundEdits:
     upstreams of one block never set a directive twice."""
 
     def __init__(self, offsets: dict[str, int]):
-        self.offsets = offsets
-        self.replacements: list[Edit] = []
+        self.claims = LineClaims(offsets)
+        self.replacements: dict[Edit, None] = {}
         self.insertions: dict[tuple[str, int], dict[str, str]] = {}
 
     def add(self, new: tuple[Edit, ...]) -> bool:
         fresh = [edit for edit in new if edit not in self.replacements]
-        taken = self.replacements + [Edit(path, line, line - 1, "") for path, line in self.insertions]
-        if any(conflicts(edit, other, self.offsets) for edit in fresh for other in taken):
+        if not all(self.claims.fits(edit) for edit in fresh):
             return False
         for edit in fresh:
+            self.claims.claim(edit)
             if edit.is_insertion:
                 lines = self.insertions.setdefault((edit.file, edit.start_line), {})
                 for line in split_lines(edit.new_text):
                     lines.setdefault(line.split(None, 1)[0] if line.strip() else line, line)
             else:
-                self.replacements.append(edit)
+                self.replacements[edit] = None
         return True
 
     def merged(self) -> list[Edit]:
-        return self.replacements + [Edit(path, line, line - 1, "".join(lines.values()))
+        return list(self.replacements) + [Edit(path, line, line - 1, "".join(lines.values()))
                                     for (path, line), lines in self.insertions.items()]
 
 

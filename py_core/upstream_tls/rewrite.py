@@ -24,18 +24,31 @@ def _absolute(edit: Edit, offsets: dict[str, int]) -> tuple[int, int]:
     return edit.start_line + offset, edit.end_line + offset
 
 
-def conflicts(first: Edit, second: Edit, offsets: dict[str, int]) -> bool:
-    """True when the edits overlap. Two insertions at one place do not: they
-    go in the order given. An insertion conflicts only with a replacement
-    that spans across its position."""
-    (a_start, a_end), (b_start, b_end) = _absolute(first, offsets), _absolute(second, offsets)
-    if first.is_insertion and second.is_insertion:
-        return False
-    if first.is_insertion:
-        return b_start < a_start <= b_end
-    if second.is_insertion:
-        return a_start < b_start <= a_end
-    return a_start <= b_end and b_start <= a_end
+class LineClaims:
+    """The input lines edits already hold, so whether one more edit overlaps
+    is a look-up per line, not a comparison with every edit (that made fix
+    quadratic in the size of the config)."""
+
+    def __init__(self, offsets: dict[str, int]):
+        self.offsets = offsets
+        self.owner: dict[int, int] = {}
+        self.insertions: set[int] = set()
+
+    def fits(self, edit: Edit) -> bool:
+        start, end = _absolute(edit, self.offsets)
+        if edit.is_insertion:
+            above = self.owner.get(start - 1)
+            return above is None or above != self.owner.get(start)
+        return (not any(line in self.owner for line in range(start, end + 1))
+                and not any(line in self.insertions for line in range(start + 1, end + 1)))
+
+    def claim(self, edit: Edit) -> None:
+        start, end = _absolute(edit, self.offsets)
+        if edit.is_insertion:
+            self.insertions.add(start)
+        else:
+            for line in range(start, end + 1):
+                self.owner[line] = id(edit)
 
 
 def apply_edits(text: str, edits: list[Edit], offsets: dict[str, int] | None = None) -> str:
@@ -44,10 +57,11 @@ def apply_edits(text: str, edits: list[Edit], offsets: dict[str, int] | None = N
         return text
     offsets = offsets or {}
     unique = list(dict.fromkeys(edits))
-    for index, edit in enumerate(unique):
-        for other in unique[index + 1:]:
-            if conflicts(edit, other, offsets):
-                raise EditConflict(f"edits overlap at line {edit.start_line} of {edit.file}")
+    claims = LineClaims(offsets)
+    for edit in unique:
+        if not claims.fits(edit):
+            raise EditConflict(f"edits overlap at line {edit.start_line} of {edit.file}")
+        claims.claim(edit)
     lines = split_lines(text)
     order = sorted(range(len(unique)), key=lambda i: (
         _absolute(unique[i], offsets)[0], 0 if unique[i].is_insertion else 1, i), reverse=True)
