@@ -17,7 +17,7 @@ from .editing import compose, format_directive
 from .engine import DEFAULT_OPTIONS, FixResult, check
 from .engine import fix as rules_fix
 from .findings import Edit
-from .logs import LogEvent
+from .logs import LogEvent, verify_code_name
 from .model import Config, effective_all
 from .options import DEFAULT_CA_FILE, Options
 from .parse import DEFAULT_NAME
@@ -95,6 +95,7 @@ class Diagnosis:
     causes: list[Cause]
     options: Options
     name: str
+    others: list[tuple[Site, int]] = field(default_factory=list)
 
     def fix_payload(self, cause: Cause) -> dict:
         """What repairs `cause` here: directives and their applicability, or
@@ -127,7 +128,9 @@ class Diagnosis:
             "upstream": None if self.site is None else {
                 "directive": self.site.describe(), "file": self.site.node.file, "line": self.site.node.line},
             "unexplained": [f"{event.line}: {event.raw.strip()}" for event in self.events
-                            if event.kind == "other-error"]}
+                            if event.kind == "other-error"],
+            "other_upstreams": [{"directive": site.describe(), "file": site.node.file, "line": site.node.line,
+                                 "log_lines": count} for site, count in self.others]}
 
 
 def setting_lines(site: Site, settings: dict[str, str]) -> list[str]:
@@ -171,23 +174,59 @@ class _Collector:
         return sorted(self.causes.values(), key=lambda cause: -cause.confidence)
 
 
-def find_site(sites: list[Site], events: list[LogEvent]) -> Site | None:
-    """The upstream the evidence is about: the one whose address a log line
-    names, else the only TLS upstream, else the only upstream."""
+@dataclass
+class Evidence:
+    """Log events sorted by the upstream they name. A log holds lines from
+    many locations; reasoning about one upstream with another's lines would
+    fix the wrong block."""
+
+    site: Site | None
+    events: list[LogEvent]
+    others: list[tuple[Site, int]]
+    repeats: dict[int, int]
+
+
+def sort_evidence(sites: list[Site], events: list[LogEvent]) -> Evidence:
+    """The upstream with the most log lines naming its address (else the
+    only TLS upstream), its lines plus those naming no upstream (nginx -t,
+    the upstream's own log), repeated lines counted once."""
+    by_site: dict[int, list[LogEvent]] = {}
+    unaddressed, unmatched, seen = [], [], {}
     for event in events:
+        key = (event.kind, event.message, event.upstream)
+        if key in seen:
+            seen[key][1] += 1
+            continue
+        seen[key] = [event, 1]
         if not event.upstream:
+            unaddressed.append(event)
             continue
         target = parse_target(event.upstream)
-        for site in sites:
-            addresses = {(site.target.host, site.target.port)}
-            addresses |= {(parse_target(server.args[0]).host, parse_target(server.args[0]).port or 80)
-                          for server in site.group_servers if server.args}
-            if (target.host, target.port) in addresses:
-                return site
-    tls = [site for site in sites if site.tls]
-    if len(tls) == 1:
-        return tls[0]
-    return sites[0] if len(sites) == 1 else None
+        match = next((index for index, site in enumerate(sites) if (target.host, target.port) in site.addresses), None)
+        (by_site.setdefault(match, []) if match is not None else unmatched).append(event)
+    if by_site:
+        chosen = max(by_site, key=lambda index: len(by_site[index]))
+        site = sites[chosen]
+        others = [(sites[index], len(found)) for index, found in by_site.items() if index != chosen]
+        mine = by_site[chosen]
+    else:
+        tls = [site for site in sites if site.tls]
+        site = tls[0] if len(tls) == 1 else (sites[0] if len(sites) == 1 else None)
+        others, mine = [], unmatched
+    repeats = {id(event): count for event, count in seen.values() if count > 1}
+    return Evidence(site, sorted(mine + unaddressed, key=lambda event: event.line), others, repeats)
+
+
+def concerns(site: Site, finding) -> bool:
+    """Whether a rule finding is about this upstream: its pass directive,
+    its group, or the verify / client-certificate directive in effect for it."""
+    span = finding.span
+    if (span.file, span.line) == (site.node.file, site.node.line):
+        return True
+    if site.group is not None and span.file == site.group.file and site.group.line <= span.line <= site.group.end_line:
+        return True
+    return any(node is not None and (node.file, node.line) == (span.file, span.line)
+               for node in (site.effective("ssl_verify"), site.effective("ssl_certificate")))
 
 
 def choose_name(site: Site, chain: Chain | None, options: Options) -> tuple[str | None, str | None]:
@@ -202,6 +241,10 @@ def choose_name(site: Site, chain: Chain | None, options: Options) -> tuple[str 
     names = [name for name in leaf.dns_names if "*" not in name]
     if site.target.host in names:
         return site.target.host, None
+    if site.group is None and not site.target.is_ip and not site.target.has_variable:
+        return None, (f"proxy_pass names {site.target.host} but the certificate names "
+                      f"{', '.join(leaf.dns_names) or leaf.subject_cn}: if that really is the upstream, pass "
+                      f"--ssl-name {site.target.host}=NAME (nginx will then accept that name from it)")
     if len(names) == 1:
         return names[0], None
     if names:
@@ -278,7 +321,7 @@ class _Reasoner:
 
     def verify_error(self, event: LogEvent, where: str) -> None:
         code = event.verify_code
-        evidence = f"{where}: verify error {code} ({event.verify_text})"
+        evidence = f"{where}: verify error {code} ({event.verify_text or verify_code_name(code)})"
         if code == 20:
             self._ambiguous_20(evidence)
         elif code == 21:
@@ -309,7 +352,13 @@ class _Reasoner:
             return
         needed = self.chain.verify_depth_needed
         current = _current_depth(self.site) if self.site else 1
-        if needed > current:
+        trust = self.trust_file()
+        top = self.chain.ordered[-1]
+        if trust and not any(cert.subject == top.issuer or cert.fingerprint_sha256 == top.fingerprint_sha256
+                             for cert in trust[1].certificates):
+            self.found.add("untrusted-certificate", 0.95, f"{evidence}; {trust[0]} holds nothing that issued "
+                           f"{top.subject}", settings=self.trust_settings())
+        elif needed > current:
             self.found.add("verify-depth-exceeded", 0.95, f"{evidence}; the chain has {self.chain.intermediates} "
                            f"intermediates, depth is {current}", settings={"ssl_verify_depth": str(needed)})
         else:
@@ -346,7 +395,12 @@ class _Reasoner:
         alert = event.alert_number
         evidence = f"{where}: {event.ssl_reason or event.message}"
         if alert == 112 or "unrecognized name" in reason:
-            self.name_settings("sni-required", 0.95, evidence)
+            sent = tls_name(self.site) if self.site is not None else None
+            if self.site is not None and is_on(self.site.effective("ssl_server_name")):
+                self.name_settings("name-mismatch", 0.9, f"{evidence}; SNI is on and sends \"{sent}\", a name the "
+                                   "upstream does not serve")
+            else:
+                self.name_settings("sni-required", 0.95, evidence)
         elif alert == 70 or "protocol version" in reason or "unsupported protocol" in reason:
             self._protocols(evidence)
         elif "wrong version number" in reason or "http request" in reason:
@@ -406,8 +460,8 @@ class _Reasoner:
         cert, key = self.options.client_cert, self.options.client_key
         return {"ssl_certificate": cert, "ssl_certificate_key": key} if cert and key else {}
 
-    def event(self, event: LogEvent) -> None:
-        where = f"log line {event.line}"
+    def event(self, event: LogEvent, count: int = 1) -> None:
+        where = f"log line {event.line}" + (f" (and {count - 1} more like it)" if count > 1 else "")
         kind = event.kind
         if kind == "verify-error" and event.verify_code is not None:
             self.verify_error(event, where)
@@ -509,19 +563,19 @@ def diagnose(text: str, log_events: list[LogEvent], chain: Chain | None, options
     those files could tell is listed as what decides."""
     report = check(text, options, name)
     config = report.config
-    sites = Context(config, options).sites
-    site = find_site(sites, log_events)
+    evidence = sort_evidence(Context(config, options).sites, log_events)
+    site = evidence.site
     reasoner = _Reasoner(site, chain, options, read_file)
-    for event in log_events:
-        reasoner.event(event)
+    for event in evidence.events:
+        reasoner.event(event, evidence.repeats.get(id(event), 1))
     if chain is not None:
         reasoner.chain_facts()
     for finding in report.findings:
-        if finding.code in RULE_CAUSES:
+        if finding.code in RULE_CAUSES and (site is None or concerns(site, finding)):
             cause, confidence = RULE_CAUSES[finding.code]
             reasoner.found.add(cause, confidence, f"{finding.span.file}:{finding.span.line}: {finding.code} "
                                f"{finding.message}")
-    return Diagnosis(config, site, chain, log_events, reasoner.found.ranked(), options, name)
+    return Diagnosis(config, site, chain, log_events, reasoner.found.ranked(), options, name, evidence.others)
 
 
 def _in_effect(site: Site, suffix: str, value: str) -> bool:

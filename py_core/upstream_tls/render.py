@@ -104,6 +104,8 @@ def diagnosis_text(diagnosis) -> str:
     if diagnosis.site is not None:
         site = diagnosis.site
         lines.append(f"upstream: {site.describe()} ({site.node.file}:{site.node.line})")
+    lines += [f"also in the log: {site.describe()} ({site.node.file}:{site.node.line}), {count} line(s): "
+              "diagnose it with its own lines" for site, count in diagnosis.others]
     for rank, cause in enumerate(diagnosis.causes, 1):
         lines.append(f"{rank}. {cause.cause} [{cause.side}, {round(cause.confidence * 100)}%]: "
                      f"{CAUSES[cause.cause].title}")

@@ -82,6 +82,15 @@ class Site:
         return self.node.parent
 
     @property
+    def addresses(self) -> set[tuple[str | None, int | None]]:
+        """(host, port) pairs nginx connects to: the pass target's, or each
+        group server's (nginx's default port for a group server is 80)."""
+        if self.group is None:
+            return {(self.target.host, self.target.port)}
+        servers = (parse_target(server.args[0]) for server in self.group_servers if server.args)
+        return {(server.host, server.port or 80) for server in servers}
+
+    @property
     def home(self) -> Node:
         """The block the module's other directives belong in: proxy_pass may
         sit in `if` or `limit_except`, proxy_ssl_* and proxy_set_header may

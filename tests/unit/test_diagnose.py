@@ -190,7 +190,7 @@ def test_every_cause_id_has_evidence_here():
 
 @pytest.mark.parametrize("cause", sorted(LOG_EVIDENCE))
 def test_each_cause_is_named_first_from_its_log_line(cause):
-    config = CONFIG.replace("        proxy_ssl_protocols", "") if cause != "legacy-upstream-protocol" else CONFIG
+    config = CONFIG.replace("        proxy_ssl_server_name on;\n", "") if cause == "sni-required" else CONFIG
     diagnosis = run(LOG_EVIDENCE[cause], config=config, nginx_version=(1, 22, 1))
     assert top(diagnosis) == cause, [(c.cause, c.confidence) for c in diagnosis.causes]
     assert diagnosis.causes[0].evidence[0].startswith("log line 1")
@@ -201,8 +201,29 @@ def test_config_only_causes_are_named(cause):
     assert cause in {item.cause for item in run("", config=CONFIG_EVIDENCE[cause]).causes}
 
 
+def test_alert_112_with_sni_on_blames_the_name_sent():
+    diagnosis = run(LOG_EVIDENCE["sni-required"])
+    assert top(diagnosis) == "name-mismatch" and '"app.test"' in diagnosis.causes[0].evidence[0]
+
+
+def test_lines_about_other_upstreams_are_set_apart_and_repeats_count_once():
+    second = "    location /b/ {\n        proxy_pass https://127.0.0.1:9449;\n    }\n"
+    config = CONFIG.replace("    }\n}", "    }\n" + second + "}")
+    other = error_line("SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number)").replace(
+        UPSTREAM_URL, "https://127.0.0.1:9449")
+    mine = verify_error(18, "self-signed certificate")
+    diagnosis = run(mine + mine + mine + other, config=config)
+    assert top(diagnosis) == "untrusted-certificate"
+    assert "https-to-plain-http" not in {cause.cause for cause in diagnosis.causes}
+    assert "and 2 more like it" in diagnosis.causes[0].evidence[0]
+    assert diagnosis.causes[0].confidence == 0.9
+    [other_upstream] = diagnosis.to_dict()["other_upstreams"]
+    assert other_upstream["directive"] == "proxy_pass https://127.0.0.1:9449" and other_upstream["log_lines"] == 1
+
+
 def test_json_shape_follows_the_contract():
-    payload = run(LOG_EVIDENCE["sni-required"]).to_dict()
+    without_sni = CONFIG.replace("        proxy_ssl_server_name on;\n", "")
+    payload = run(LOG_EVIDENCE["sni-required"], config=without_sni).to_dict()
     first = payload["causes"][0]
     assert set(first) >= {"cause", "confidence", "side", "evidence", "fix"}
     assert first["cause"] == "sni-required" and first["side"] == "config" and 0 < first["confidence"] <= 1

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from ..editing import format_directive
 from ..findings import Applicability, Severity
-from ..upstreams import PLAIN_SCHEME_OF, TLS_SCHEME_OF, TLS_SCHEMES, parse_target
+from ..upstreams import PLAIN_SCHEME_OF, TLS_SCHEME_OF, TLS_SCHEMES
 from .base import Context, Rule, make_fix, upgrade_scheme_edit
 
 TLS_PORTS = frozenset({443, 8443, 9443})
@@ -10,10 +10,7 @@ PLAIN_PORTS = frozenset({80, 8080})
 
 
 def target_ports(site) -> set[int | None]:
-    """Ports nginx will connect to: the pass target's, or every group server's."""
-    if site.group is None:
-        return {site.target.port}
-    return {parse_target(server.args[0]).port or 80 for server in site.group_servers if server.args}
+    return {port for _, port in site.addresses}
 
 
 class HttpToTlsPort(Rule):
