@@ -99,7 +99,7 @@ def options_from(args) -> Options:
     except ValueError as exc:
         raise UsageError(f"--ssl-name: {exc}") from None
     return Options(mode=getattr(args, "mode", None) or getattr(args, "profile", "production"),
-                   nginx_version=version, ca_file=getattr(args, "ca_file", DEFAULT_CA_FILE), ssl_names=names,
+                   nginx_version=version, ca_file=getattr(args, "ca_file", None), ssl_names=names,
                    client_cert=getattr(args, "client_cert", None), client_key=getattr(args, "client_key", None))
 
 
@@ -357,7 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="report upstream TLS problems")
     common(check)
     check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
-    check.add_argument("--profile", choices=("production", "dev"), default="production",
+    check.add_argument("--profile", "--mode", dest="profile", choices=("production", "dev"), default="production",
                        help="dev does not ask for verification where it is merely left off")
     check.set_defaults(run=run_check)
 
@@ -366,7 +366,7 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("--mode", choices=("production", "dev"), default="production",
                      help="production: verify and name the upstream (default); dev: the smallest unsafe change "
                           "that makes one location work")
-    fix.add_argument("--ca-file", default=DEFAULT_CA_FILE, metavar="PATH",
+    fix.add_argument("--ca-file", metavar="PATH",
                      help=f"path written into proxy_ssl_trusted_certificate (default {DEFAULT_CA_FILE})")
     fix.add_argument("--ssl-name", metavar="[UPSTREAM=]NAME", action="append",
                      help="the DNS name in the upstream certificate, for proxy_ssl_name; NAME alone when one upstream "
@@ -387,7 +387,8 @@ def build_parser() -> argparse.ArgumentParser:
     evidence(diagnose, log_required=True)
     diagnose.add_argument("--format", choices=("text", "json"), default="text")
     diagnose.add_argument("--mode", choices=("production", "dev"), default="production")
-    diagnose.add_argument("--ca-file", default=DEFAULT_CA_FILE, metavar="PATH")
+    diagnose.add_argument("--ca-file", metavar="PATH",
+                          help=f"trust file path for fixes (default: the config's own, else {DEFAULT_CA_FILE})")
     diagnose.add_argument("--ssl-name", metavar="[UPSTREAM=]NAME", action="append")
     diagnose.set_defaults(run=run_diagnose)
 

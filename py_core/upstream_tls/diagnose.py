@@ -19,7 +19,7 @@ from .engine import fix as rules_fix
 from .findings import Edit
 from .logs import LogEvent, verify_code_name
 from .model import Config, effective_all
-from .options import DEFAULT_CA_FILE, Options
+from .options import Options
 from .parse import DEFAULT_NAME
 from .rewrite import apply_edits
 from .rules.base import Context, is_on, set_directives, tls_name
@@ -140,8 +140,7 @@ def setting_lines(site: Site, settings: dict[str, str]) -> list[str]:
     lines = []
     for suffix, value in settings.items():
         if suffix == "pass_scheme":
-            address = site.target.raw.split("://", 1)[-1]
-            lines.append(format_directive(site.node.name, [f"{value}://{address}", *site.node.args[1:]]))
+            lines.append(site.with_scheme(value))
         elif suffix == "host_header":
             lines.append(format_directive("proxy_set_header", ["Host", value]))
         else:
@@ -302,8 +301,8 @@ class _Reasoner:
         unless --ca-file names another (the root goes into it either way)."""
         settings = {"ssl_verify": "on"}
         current = self.site.effective("ssl_trusted_certificate") if self.site else None
-        if current is None or self.options.ca_file != DEFAULT_CA_FILE:
-            settings["ssl_trusted_certificate"] = self.options.ca_file
+        if current is None or self.options.ca_file is not None:
+            settings["ssl_trusted_certificate"] = self.options.trust_path
         if self.chain is not None and self.site is not None and self.chain.verify_depth_needed > _current_depth(
                 self.site):
             settings["ssl_verify_depth"] = str(self.chain.verify_depth_needed)
@@ -478,10 +477,10 @@ class _Reasoner:
             not_pem = "no certificate or crl found" in event.raw.lower()
             cause = "trusted-certificate-not-pem" if not_pem else "trusted-certificate-unreadable"
             self.found.add(cause, 0.95, f"{where}: {event.message}",
-                           settings={"ssl_trusted_certificate": self.options.ca_file})
+                           settings={"ssl_trusted_certificate": self.options.trust_path})
         elif kind == "no-trusted-certificate":
             self.found.add("verify-without-trusted-certificate", 0.95, f"{where}: {event.message}",
-                           settings={"ssl_trusted_certificate": self.options.ca_file})
+                           settings={"ssl_trusted_certificate": self.options.trust_path})
         elif kind in ("client-key-missing", "client-key-mismatch") and self.options.client_key:
             self.found.add(LOG_KIND_CAUSES[kind], 0.95, f"{where}: {event.message}",
                            settings={"ssl_certificate_key": self.options.client_key})

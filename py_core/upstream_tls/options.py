@@ -30,7 +30,7 @@ def parse_version(text: str) -> tuple[int, int, int]:
 class Options:
     mode: str = "production"
     nginx_version: tuple[int, int, int] | None = None
-    ca_file: str = DEFAULT_CA_FILE
+    ca_file: str | None = None
     ssl_names: tuple[tuple[str | None, str], ...] = ()
     client_cert: str | None = None
     client_key: str | None = None
@@ -45,6 +45,11 @@ class Options:
         this is the only upstream that needs one."""
         names = dict(self.ssl_names)
         return names.get(f"{host}:{port}") or names.get(host) or (names.get(None) if only_target else None)
+
+    @property
+    def trust_path(self) -> str:
+        """The path written into proxy_ssl_trusted_certificate."""
+        return self.ca_file or DEFAULT_CA_FILE
 
     @property
     def production(self) -> bool:

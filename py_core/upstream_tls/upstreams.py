@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .editing import format_directive
 from .model import Config, Node, effective
 
 KNOWN_HARMLESS_INCLUDE = re.compile(r"(mime\.types|fastcgi_params|fastcgi\.conf|fastcgi-php\.conf|uwsgi_params|"
@@ -138,6 +139,11 @@ class Site:
             return []
         return [child for child in self.group.expanded_children() if child.name == "server"]
 
+    def with_scheme(self, scheme: str) -> str:
+        """The pass directive pointing at the same address with another scheme."""
+        address = self.target.raw.split("://", 1)[-1]
+        return format_directive(self.node.name, [f"{scheme}://{address}", *self.node.args[1:]], self.node.quoted)
+
     def describe(self) -> str:
         return f"{self.node.name} {self.target.raw}"
 
@@ -151,8 +157,6 @@ def find_sites(config: Config) -> list[Site]:
             continue
         stream = node.in_stream() or node.parent.name == "stream"
         target = parse_target(node.args[0])
-        if stream and target.host is not None:
-            target.is_ip = is_ip_literal(target.host)
         group = None
         if target.host is not None and not target.is_unix and _port_is_implicit(target):
             group = groups.get((stream, target.host))

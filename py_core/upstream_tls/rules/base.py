@@ -139,13 +139,13 @@ def verification_lines(site: Site, ctx: Context, *, turn_on: bool) -> list[str]:
     if turn_on:
         lines.append(f"{site.directive('ssl_verify')} on;")
     if site.effective("ssl_trusted_certificate") is None:
-        lines.append(format_directive(site.directive("ssl_trusted_certificate"), [ctx.options.ca_file]))
+        lines.append(format_directive(site.directive("ssl_trusted_certificate"), [ctx.options.trust_path]))
     return lines
 
 
 def trust_placeholders(site: Site, ctx: Context) -> tuple[str, ...]:
     if site.effective("ssl_trusted_certificate") is None:
-        return (f"{ctx.options.ca_file}: put the CA certificate(s) that issued the upstream's "
+        return (f"{ctx.options.trust_path}: put the CA certificate(s) that issued the upstream's "
                 "certificate there (PEM; for a self-signed upstream, its own certificate)",)
     return ()
 
@@ -204,7 +204,4 @@ def name_for(ctx: Context, site: Site, only_target: bool) -> tuple[str, tuple[st
 
 def upgrade_scheme_edit(ctx: Context, site: Site) -> Change | None:
     """proxy_pass http://x -> https://x (grpc -> grpcs, uwsgi -> suwsgi)."""
-    scheme = site.target.scheme or "http"
-    rest = site.target.raw.split("://", 1)[-1]
-    return ctx.editor.replace(site.node, format_directive(
-        site.node.name, [f"{TLS_SCHEME_OF[scheme]}://{rest}", *site.node.args[1:]], site.node.quoted))
+    return ctx.editor.replace(site.node, site.with_scheme(TLS_SCHEME_OF[site.target.scheme or "http"]))

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from ..editing import format_directive
 from ..findings import Applicability, Severity
 from ..upstreams import PLAIN_SCHEME_OF, TLS_SCHEME_OF, TLS_SCHEMES
 from .base import Context, Rule, make_fix, upgrade_scheme_edit
@@ -55,9 +54,7 @@ class HttpsToPlainPort(Rule):
             ports = target_ports(site)
             if ports and ports <= PLAIN_PORTS:
                 plain = PLAIN_SCHEME_OF[site.target.scheme]
-                address = site.target.raw.split("://", 1)[1]
-                edit = ctx.editor.replace(site.node, format_directive(
-                    site.node.name, [f"{plain}://{address}", *site.node.args[1:]], site.node.quoted))
+                edit = ctx.editor.replace(site.node, site.with_scheme(plain))
                 fix = make_fix(f"use {plain}:// — traffic to the upstream is then unencrypted; better point at "
                                "its TLS port", [edit], Applicability.UNSAFE)
                 port_text = "/".join(str(port) for port in sorted(ports))

@@ -28,7 +28,7 @@ class VerifyWithoutTrustedCertificate(Rule):
             trusted = site.directive("ssl_trusted_certificate")
             if ctx.options.production:
                 fix = make_fix(f"add {trusted} next to {verify.name} on",
-                               [ctx.editor.insert_after(verify, [format_directive(trusted, [ctx.options.ca_file])])],
+                               [ctx.editor.insert_after(verify, [format_directive(trusted, [ctx.options.trust_path])])],
                                Applicability.SAFE, trust_placeholders(site, ctx))
             else:
                 fix = dev_verify_off(site, ctx, "nothing is verified: anyone who can answer for the upstream "
