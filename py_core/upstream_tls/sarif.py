@@ -1,12 +1,19 @@
 """SARIF 2.1.0 output, so code-scanning UIs show findings with their fixes."""
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from .engine import Report
 from .findings import Applicability, Edit, Finding
 from .rules import RULES
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def _uri(path: str) -> str:
+    """SARIF wants URIs: an absolute path (nginx -T files) becomes file://."""
+    return "file://" + quote(path) if path.startswith("/") else quote(path)
 
 
 def _rule_descriptor(rule) -> dict:
@@ -41,7 +48,7 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict:
         "level": LEVELS[finding.severity.value],
         "message": {"text": finding.message},
         "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": finding.span.file},
+            "artifactLocation": {"uri": _uri(finding.span.file)},
             "region": {"startLine": finding.span.line, "endLine": finding.span.end_line or finding.span.line}}}],
     }
     if finding.related_spans:
@@ -56,7 +63,7 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict:
             by_file.setdefault(edit.file, []).append(_replacement(edit))
         result["fixes"] = [{
             "description": {"text": f"{fix.title} ({fix.applicability.value})"},
-            "artifactChanges": [{"artifactLocation": {"uri": path}, "replacements": replacements}
+            "artifactChanges": [{"artifactLocation": {"uri": _uri(path)}, "replacements": replacements}
                                 for path, replacements in by_file.items()]}]
     if fix is not None:
         result["properties"] = {"fixApplicability": fix.applicability.value, "fixTitle": fix.title}
@@ -74,7 +81,7 @@ def sarif_log(report: Report) -> dict:
         "invocations": [{"executionSuccessful": not report.diagnostics,
                          "toolExecutionNotifications": [
                              {"level": "error", "message": {"text": diagnostic.message},
-                              "locations": [{"physicalLocation": {"artifactLocation": {"uri": diagnostic.file},
+                              "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(diagnostic.file)},
                                                                   "region": {"startLine": diagnostic.line}}}]}
                              for diagnostic in report.diagnostics]}],
     }

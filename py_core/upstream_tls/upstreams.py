@@ -13,6 +13,7 @@ from .model import Config, Node, effective
 
 KNOWN_HARMLESS_INCLUDE = re.compile(r"(mime\.types|fastcgi_params|fastcgi\.conf|fastcgi-php\.conf|uwsgi_params|"
                                     r"scgi_params|koi-utf|koi-win|win-utf)$")
+PLAIN_PORTS = frozenset({80, 8080})
 PASS_MODULES = {"proxy_pass": "proxy", "grpc_pass": "grpc", "uwsgi_pass": "uwsgi"}
 TLS_SCHEMES = {"https": 443, "grpcs": 443, "suwsgi": None}
 PLAIN_SCHEMES = {"http": 80, "grpc": 80, "uwsgi": None}
@@ -90,6 +91,12 @@ class Site:
             return {(self.target.host, self.target.port)}
         servers = (parse_target(server.args[0]) for server in self.group_servers if server.args)
         return {(server.host, server.port or 80) for server in servers}
+
+    @property
+    def plain_port(self) -> bool:
+        """Every address is on a port that almost surely speaks plain HTTP."""
+        ports = {port for _, port in self.addresses}
+        return bool(ports) and ports <= PLAIN_PORTS
 
     @property
     def home(self) -> Node:

@@ -36,7 +36,9 @@ class Context:
 
     @cached_property
     def tls_sites(self) -> list[Site]:
-        return [site for site in self.sites if site.tls]
+        """Upstreams spoken to with TLS, leaving out those aimed at a plain
+        HTTP port (UT010): no verification setting can make them work."""
+        return [site for site in self.sites if site.tls and not site.plain_port]
 
     @cached_property
     def sites_by_verify(self) -> dict[Node, list[Site]]:

@@ -5,7 +5,6 @@ from ..upstreams import PLAIN_SCHEME_OF, TLS_SCHEME_OF, TLS_SCHEMES
 from .base import Context, Rule, make_fix, upgrade_scheme_edit
 
 TLS_PORTS = frozenset({443, 8443, 9443})
-PLAIN_PORTS = frozenset({80, 8080})
 
 
 def target_ports(site) -> set[int | None]:
@@ -48,11 +47,11 @@ class HttpsToPlainPort(Rule):
     references = ("https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_pass",)
 
     def check(self, ctx: Context):
-        for site in ctx.tls_sites:
+        for site in ctx.sites:
             if site.stream or site.target.scheme not in TLS_SCHEMES or site.target.has_variable:
                 continue
-            ports = target_ports(site)
-            if ports and ports <= PLAIN_PORTS:
+            if site.plain_port:
+                ports = target_ports(site)
                 plain = PLAIN_SCHEME_OF[site.target.scheme]
                 edit = ctx.editor.replace(site.node, site.with_scheme(plain))
                 fix = make_fix(f"use {plain}:// — traffic to the upstream is then unencrypted; better point at "
