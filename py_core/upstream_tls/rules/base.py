@@ -41,6 +41,12 @@ class Context:
         return [site for site in self.sites if site.tls and not site.plain_port]
 
     @cached_property
+    def fully_visible_sites(self) -> list[Site]:
+        """TLS upstreams no unseen include touches: the ones a rule may call
+        a directive missing for."""
+        return [site for site in self.tls_sites if not site.hidden_by]
+
+    @cached_property
     def sites_by_verify(self) -> dict[Node, list[Site]]:
         """TLS sites grouped by the *_ssl_verify directive in effect for them,
         so a rule about one directive need not scan every site."""

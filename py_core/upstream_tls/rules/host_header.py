@@ -30,11 +30,9 @@ class HostHeaderMismatch(Rule):
                   "https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_name")
 
     def check(self, ctx: Context):
-        for site in ctx.tls_sites:
+        for site in ctx.fully_visible_sites:
             if site.module != "proxy" or site.stream or site.target.has_variable:
                 continue
-            if site.hidden_by:
-                continue  # an include not in the paste may set it
             explicit = site.effective("ssl_name")
             if explicit is None or not explicit.args or "$" in explicit.args[0] or explicit.args[0] == NAME_PLACEHOLDER:
                 continue

@@ -64,8 +64,8 @@ class Tls13Disabled(Rule):
         if default is None or "TLSv1.3" in default:
             return
         version = ".".join(map(str, ctx.options.nginx_version))
-        for site in ctx.tls_sites:
-            if site.effective("ssl_protocols") is None and not site.hidden_by:
+        for site in ctx.fully_visible_sites:
+            if site.effective("ssl_protocols") is None:
                 directive = site.directive("ssl_protocols")
                 fix = make_fix("offer TLSv1.2 and TLSv1.3",
                                set_directives(ctx, site, [f"{directive} TLSv1.2 TLSv1.3;"]), Applicability.SAFE)

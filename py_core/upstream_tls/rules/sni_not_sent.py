@@ -19,11 +19,9 @@ class SniNotSent(Rule):
     references = ("https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_server_name",)
 
     def check(self, ctx: Context):
-        for site in ctx.tls_sites:
+        for site in ctx.fully_visible_sites:
             if site.target.has_variable or site.target.is_unix or needs_name(site):
                 continue
-            if site.hidden_by:
-                continue  # an include not in the paste may set it
             server_name = site.effective("ssl_server_name")
             if is_on(server_name):
                 continue

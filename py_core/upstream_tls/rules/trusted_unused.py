@@ -18,9 +18,7 @@ class TrustedCertificateUnused(Rule):
     references = ("https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_trusted_certificate",)
 
     def check(self, ctx: Context):
-        for site in ctx.tls_sites:
-            if site.hidden_by:
-                continue  # an include not in the paste may set it
+        for site in ctx.fully_visible_sites:
             verify = site.effective("ssl_verify")
             trusted = site.effective("ssl_trusted_certificate")
             if trusted is None or is_on(verify) or (verify is not None and verify.parent is site.home):

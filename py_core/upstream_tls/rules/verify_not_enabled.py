@@ -22,9 +22,7 @@ class VerifyNotEnabled(Rule):
     def check(self, ctx: Context):
         if not ctx.options.production:
             return
-        for site in ctx.tls_sites:
-            if site.hidden_by:
-                continue  # an include not in the paste may set it
+        for site in ctx.fully_visible_sites:
             verify = site.effective("ssl_verify")
             if is_on(verify) or (verify is not None and verify.parent is site.home):
                 continue

@@ -19,9 +19,7 @@ class VerifyWithoutTrustedCertificate(Rule):
     references = ("https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_trusted_certificate",)
 
     def check(self, ctx: Context):
-        for site in ctx.tls_sites:
-            if site.hidden_by:
-                continue  # an include not in the paste may set it
+        for site in ctx.fully_visible_sites:
             verify = site.effective("ssl_verify")
             if not is_on(verify) or site.effective("ssl_trusted_certificate") is not None:
                 continue
