@@ -14,6 +14,7 @@ from .model import Config, Node, effective
 KNOWN_HARMLESS_INCLUDE = re.compile(r"(mime\.types|fastcgi_params|fastcgi\.conf|fastcgi-php\.conf|uwsgi_params|"
                                     r"scgi_params|koi-utf|koi-win|win-utf)$")
 PLAIN_PORTS = frozenset({80, 8080})
+USERINFO = re.compile(r"//[^/@?#]*@")
 PASS_MODULES = {"proxy_pass": "proxy", "grpc_pass": "grpc", "uwsgi_pass": "uwsgi"}
 TLS_SCHEMES = {"https": 443, "grpcs": 443, "suwsgi": None}
 PLAIN_SCHEMES = {"http": 80, "grpc": 80, "uwsgi": None}
@@ -152,7 +153,9 @@ class Site:
         return format_directive(self.node.name, [f"{scheme}://{address}", *self.node.args[1:]], self.node.quoted)
 
     def describe(self) -> str:
-        return f"{self.node.name} {self.target.raw}"
+        """The pass directive as messages quote it; URL userinfo (which nginx
+        does not accept there, but people paste) is never echoed."""
+        return f"{self.node.name} {USERINFO.sub('//REDACTED@', self.target.raw)}"
 
 
 def find_sites(config: Config) -> list[Site]:

@@ -146,3 +146,10 @@ def test_rule_docs():
     result = run("rule", "UT005")
     assert result.returncode == 0 and "**Why it matters.**" in result.stdout
     assert run("rule", "UT999").returncode == 2
+
+
+def test_findings_never_echo_url_userinfo(conf):
+    path = conf("location / {\n    proxy_pass https://svc:hunter2-secret@10.0.0.1:8443;\n}\n")
+    for output in ("text", "json", "sarif"):
+        result = run("check", path, "--format", output)
+        assert result.returncode == 1 and "hunter2-secret" not in result.stdout + result.stderr
