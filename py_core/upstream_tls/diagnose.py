@@ -18,11 +18,12 @@ from .engine import DEFAULT_OPTIONS, FixResult, check
 from .engine import fix as rules_fix
 from .findings import Edit
 from .logs import LogEvent, verify_code_name
-from .model import Config, effective_all
+from .model import Config
 from .options import Options
 from .parse import DEFAULT_NAME
 from .rewrite import apply_edits
 from .rules.base import Context, is_on, set_directives, tls_name
+from .rules.host_header import host_header_changes
 from .upstreams import PLAIN_SCHEME_OF, TLS_SCHEME_OF, Site, is_ip_literal, parse_target
 
 FileReader = Callable[[str], bytes | None]
@@ -586,17 +587,6 @@ def _in_effect(site: Site, suffix: str, value: str) -> bool:
     return current is not None and [arg.lower() for arg in current.args] == value.lower().split(" ")
 
 
-def host_header_changes(ctx: Context, site: Site, name: str) -> list:
-    """Send Host NAME from this block: rewrite its Host line, or add one when
-    no proxy_set_header is in effect (one added here would drop inherited ones)."""
-    line = format_directive("proxy_set_header", ["Host", name])
-    headers = effective_all(site.block, "proxy_set_header")
-    host = next((header for header in headers if header.args[:1] and header.args[0].lower() == "host"), None)
-    if host is not None and host.parent is site.home:
-        return [ctx.editor.replace(host, line)]
-    return [] if headers else set_directives(ctx, site, [line])
-
-
 def evidence_fix(diagnosis: Diagnosis, unsafe_fixes: bool = False) -> FixResult:
     """The config with every config-side cause's settings applied at the
     upstream's block, then the rules' own fixes. Production never applies
@@ -621,7 +611,7 @@ def evidence_fix(diagnosis: Diagnosis, unsafe_fixes: bool = False) -> FixResult:
             scheme_line = setting_lines(site, {"pass_scheme": wanted["pass_scheme"]})[0]
             changes.append(ctx.editor.replace(site.node, scheme_line))
         if "host_header" in wanted:
-            changes += host_header_changes(ctx, site, wanted["host_header"])
+            changes += host_header_changes(ctx, site, wanted["host_header"]) or []
         edits = compose(changes) or []
         notes = [f"from the evidence: {line}" for line in setting_lines(site, wanted)]
         if wanted.get("ssl_name") and site.target.host:

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import re
 
-from ..editing import format_directive
+from ..editing import Change, format_directive
 from ..findings import Applicability, Severity
-from ..model import effective_all
+from ..model import Node, effective_all
 from ..options import NAME_PLACEHOLDER
+from ..upstreams import Site
 from .base import Context, Rule, advice, make_fix, set_directives
 
 CLIENT_HOST = re.compile(r"\$(host|http_host|server_name)\b")
@@ -37,8 +38,7 @@ class HostHeaderMismatch(Rule):
             if explicit is None or not explicit.args or "$" in explicit.args[0] or explicit.args[0] == NAME_PLACEHOLDER:
                 continue
             name = explicit.args[0]
-            headers = effective_all(site.block, "proxy_set_header")
-            host = next((header for header in headers if header.args[:1] and header.args[0].lower() == "host"), None)
+            host, headers = host_header(site)
             if host is None:
                 if site.target.host == name:
                     continue
@@ -51,15 +51,29 @@ class HostHeaderMismatch(Rule):
                 continue
             yield self.finding(site.node, f"{site.describe()}: TLS asks for \"{name}\" but the Host header is "
                                f"{sent}; a name-based upstream may answer 404 or 421", severity=severity,
-                               fix=self._fix(ctx, site, host, headers, name),
+                               fix=self._fix(ctx, site, headers, name),
                                related=tuple(node for node in (host, explicit) if node is not None))
 
-    def _fix(self, ctx, site, host, headers, name):
-        line = format_directive("proxy_set_header", ["Host", name])
-        if host is not None and host.parent is site.home:
-            return make_fix(f"send Host {name}", [ctx.editor.replace(host, line)], Applicability.UNSAFE)
-        if not headers:
-            return make_fix(f"send Host {name}", set_directives(ctx, site, [line]),
-                            Applicability.UNSAFE)
-        return advice(f"add `{line}` in this location together with a copy of every proxy_set_header "
-                      f"inherited from {headers[0].level()} level (one here drops them all)")
+    def _fix(self, ctx, site, headers, name):
+        changes = host_header_changes(ctx, site, name)
+        if changes is None:
+            return advice(f"add `proxy_set_header Host {name};` in this location together with a copy of every "
+                          f"proxy_set_header inherited from {headers[0].level()} level (one here drops them all)")
+        return make_fix(f"send Host {name}", changes, Applicability.UNSAFE)
+
+
+def host_header(site: Site) -> tuple[Node | None, list[Node]]:
+    """(the Host line in effect for this upstream, every proxy_set_header in effect)."""
+    headers = effective_all(site.block, "proxy_set_header")
+    return next((header for header in headers if header.args[:1] and header.args[0].lower() == "host"), None), headers
+
+
+def host_header_changes(ctx: Context, site: Site, name: str) -> list[Change | None] | None:
+    """Send Host NAME from this upstream's block: rewrite its Host line, or add
+    one when no proxy_set_header is in effect. None otherwise: one line added
+    here would drop every inherited header."""
+    line = format_directive("proxy_set_header", ["Host", name])
+    host, headers = host_header(site)
+    if host is not None and host.parent is site.home:
+        return [ctx.editor.replace(host, line)]
+    return None if headers else set_directives(ctx, site, [line])
