@@ -1,0 +1,156 @@
+"""JSON-in/JSON-out entry points for the browser worker.
+
+The worker posts `{v, id, type, payload}`; `handle(type, payload_json)`
+returns the reply's `result` as a JSON string, so no Python object crosses
+into JavaScript. Everything the page shows is decided here, with the same
+functions the CLI calls, so the page and `upstream-tls fix` agree byte for
+byte on the same input and options.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from . import engine
+from .certs import ChainError, read_chain
+from .diagnose import diagnose, evidence_fix
+from .logs import read_log
+from .options import Options, parse_ssl_name, parse_version
+from .parse import DEFAULT_NAME
+from .probe import probes
+from .redact import redact
+from .render import diagnostic_payload, finding_payload
+from .rules import RULES_BY_CODE, Context
+
+PROTOCOL_VERSION = 1
+
+
+class BadRequest(ValueError):
+    """A payload the page should never send; the message names the field."""
+
+
+def options_from(payload: dict) -> tuple[Options, list[str]]:
+    """Options from the page's form, and one message per field it could not use."""
+    problems = []
+    version = None
+    if (payload.get("nginx_version") or "").strip():
+        try:
+            version = parse_version(payload["nginx_version"])
+        except ValueError as exc:
+            problems.append(f"nginx version: {exc}")
+    names = []
+    for text in payload.get("ssl_names") or ():
+        if text.strip():
+            try:
+                names.append(parse_ssl_name(text.strip()))
+            except ValueError as exc:
+                problems.append(f"TLS name: {exc}")
+    mode = payload.get("mode") or "production"
+    if mode not in ("production", "dev"):
+        raise BadRequest(f"mode: {mode!r} is neither production nor dev")
+    options = Options(mode=mode, nginx_version=version, ca_file=(payload.get("ca_file") or "").strip() or None,
+                      ssl_names=tuple(names), client_cert=(payload.get("client_cert") or "").strip() or None,
+                      client_key=(payload.get("client_key") or "").strip() or None)
+    return options, problems
+
+
+def _fix_payload(result) -> dict:
+    return {
+        "text": result.text,
+        "changed": result.changed,
+        "applied": [{"code": finding.code, "title": finding.fix.title, "line": finding.span.line}
+                    for finding in result.applied],
+        "notes": list(result.notes),
+        "placeholders": list(result.placeholders),
+        "outstanding": list(result.outstanding),
+        "remaining": [finding_payload(finding) for finding in result.remaining],
+    }
+
+
+def _chain(text: str) -> tuple[object | None, dict | None]:
+    """(chain, its payload) or (None, an error payload) for the pasted chain."""
+    if not text.strip():
+        return None, None
+    try:
+        chain = read_chain(text, "chain")
+    except ChainError as exc:
+        return None, {"error": str(exc)}
+    payload = {"summary": chain.summary_lines(), **chain.to_dict()}
+    try:
+        anchor = chain.trust_anchor_pem()
+        payload["ca_bundle"] = {"pem": anchor, "subject": chain.trust_anchor.subject}
+    except ChainError as exc:
+        payload["ca_bundle"] = {"error": str(exc)}
+    return chain, payload
+
+
+def analyze(payload: dict) -> dict:
+    """Findings, diagnosis, fixed text, CA bundle, probe commands and the
+    redacted text for one state of the page's inputs."""
+    text = payload.get("config", "")
+    name = payload.get("name") or DEFAULT_NAME
+    options, option_problems = options_from(payload.get("options") or {})
+    log_text = payload.get("log", "")
+    chain, chain_payload = _chain(payload.get("chain", ""))
+    events = read_log(log_text, "error.log") if log_text.strip() else []
+    redaction = redact(text)
+    result: dict = {
+        "option_problems": option_problems,
+        "chain": chain_payload,
+        "redaction": {"text": redaction.text, "summary": redaction.summary(),
+                      "report": [entry.to_dict() for entry in redaction.report]},
+    }
+    if not text.strip():
+        return {**result, "empty": True, "diagnostics": [], "findings": [], "diagnosis": None, "fix": None,
+                "probes": []}
+    report = engine.check(text, options, name)
+    if report.diagnostics:
+        return {**result, "empty": False, "diagnostics": [diagnostic_payload(d) for d in report.diagnostics],
+                "findings": [], "diagnosis": None, "fix": None, "probes": []}
+    evidence = bool(events) or chain is not None
+    if evidence:
+        diagnosis = diagnose(text, events, chain, options, name)
+        fixed = evidence_fix(diagnosis)
+        diagnosis_payload = {**diagnosis.to_dict(), "log_lines": len(events)}
+    else:
+        fixed = engine.fix(text, options, name)
+        diagnosis_payload = None
+    return {**result, "empty": False, "diagnostics": [], "findings": [finding_payload(f) for f in report.findings],
+            "diagnosis": diagnosis_payload, "fix": _fix_payload(fixed),
+            "probes": [probe.to_dict() for probe in probes(Context(report.config, options))]}
+
+
+def rule(payload: dict) -> dict:
+    """A rule's documentation (the same markdown as docs/rules.md)."""
+    from .render import rule_doc
+    code = str(payload.get("code", "")).upper()
+    if code not in RULES_BY_CODE:
+        raise BadRequest(f"code: no rule {code!r}")
+    found = RULES_BY_CODE[code]
+    return {"code": code, "name": found.name, "summary": found.summary, "markdown": rule_doc(found)}
+
+
+def version(_payload: dict) -> dict:
+    from . import __version__
+    return {"version": __version__, "protocol": PROTOCOL_VERSION}
+
+
+HANDLERS: dict[str, Callable[[dict], dict]] = {"analyze": analyze, "rule": rule, "version": version}
+
+
+def handle(kind: str, payload_json: str) -> str:
+    """The worker's one entry point: `{"ok": true, "result": …}` or
+    `{"ok": false, "error": "one line"}` as JSON. A bug surfaces as a one-line
+    error naming the request type, never as a Python traceback in the page."""
+    try:
+        handler = HANDLERS.get(kind)
+        if handler is None:
+            raise BadRequest(f"unknown request type {kind!r}")
+        payload = json.loads(payload_json)
+        if not isinstance(payload, dict):
+            raise BadRequest("payload: expected a JSON object")
+        return json.dumps({"ok": True, "result": handler(payload)})
+    except BadRequest as exc:
+        return json.dumps({"ok": False, "error": f"{kind}: {exc}"})
+    except Exception as exc:  # noqa: BLE001 — the page must get one line, whatever failed
+        return json.dumps({"ok": False, "error": f"{kind}: internal error: {type(exc).__name__}: {exc}"})

@@ -1,0 +1,69 @@
+"""The openssl commands that show what an upstream presents: fetch its
+chain (to paste back as evidence), read its names and dates, and check it
+against the trust file the fix writes — one set per TLS address, with the
+TLS name nginx sends (or should send) filled in."""
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+
+from .options import Options
+from .rules.base import Context, tls_name
+from .upstreams import Site, is_ip_literal
+
+
+@dataclass(frozen=True)
+class Probe:
+    address: str
+    name: str | None
+    commands: tuple[tuple[str, str], ...]
+
+    def to_dict(self) -> dict:
+        return {"address": self.address, "name": self.name,
+                "commands": [{"purpose": purpose, "command": command} for purpose, command in self.commands]}
+
+
+def probe_name(site: Site, host: str, options: Options) -> str | None:
+    """The name for -servername / -verify_hostname: the one the fixed config
+    sends — proxy_ssl_name, else the name the person gave, else the address's
+    own DNS name (an IP literal or a dotless group name cannot be matched)."""
+    if site.effective("ssl_name") is not None:
+        return tls_name(site)
+    given = options.ssl_name_for(host, site.target.port, True)
+    if given:
+        return given
+    return None if is_ip_literal(host) or "." not in host else host
+
+
+def commands_for(address: str, name: str | None, trust_path: str) -> tuple[tuple[str, str], ...]:
+    connect = f"openssl s_client -connect {shlex.quote(address)}"
+    if name:
+        connect += f" -servername {shlex.quote(name)}"
+    verify = f"{connect} -CAfile {shlex.quote(trust_path)}"
+    if name:
+        verify += f" -verify_hostname {shlex.quote(name)}"
+    return (
+        ("fetch the chain it presents (paste the output as the certificate chain)",
+         f"{connect} -showcerts </dev/null > upstream-chain.txt"),
+        ("show its names, issuer and expiry",
+         f"{connect} </dev/null 2>/dev/null | openssl x509 -noout -subject -issuer -dates -ext subjectAltName"),
+        ("check it against the trust file (expect: Verify return code: 0 (ok))",
+         f"{verify} </dev/null 2>&1 | grep -E 'Verify return code|verify error'"),
+    )
+
+
+def probes(ctx: Context) -> list[Probe]:
+    """One probe per distinct TLS address with a literal host."""
+    seen: dict[str, Probe] = {}
+    for site in ctx.tls_sites:
+        if site.target.has_variable or site.target.is_unix:
+            continue
+        for host, port in sorted(site.addresses, key=lambda pair: (pair[0] or "", pair[1] or 0)):
+            if not host or "$" in host or host.startswith("unix"):
+                continue
+            shown = f"[{host}]" if ":" in host else host
+            address = f"{shown}:{port or 443}"
+            if address not in seen:
+                name = probe_name(site, host, ctx.options)
+                seen[address] = Probe(address, name, commands_for(address, name, ctx.options.trust_path))
+    return list(seen.values())

@@ -1,0 +1,299 @@
+// The page: inputs -> worker (the Python core) -> panels. It decides nothing
+// about nginx; it sends the inputs, draws the reply, and offers copies and
+// downloads of what the core produced.
+import { CoreClient, StaleReply } from "./client.js";
+import { createDiff, createEditor } from "./editor.js";
+import { copyText, download, el, inlineCode, markdown } from "./dom.js";
+import { readShared, shareLink } from "./share.js";
+
+const $ = (id) => document.getElementById(id);
+const PHASES = {
+  starting: "Starting the Python core…",
+  runtime: "Loading the Python runtime…",
+  packages: "Loading upstream-tls…",
+  ready: "Python core ready",
+};
+const SHOWN_FINDINGS = 500;
+
+const state = { result: null, fileName: null, diff: null, ready: false, sent: null };
+
+const editor = createEditor($("editor-host"), { onChange: () => schedule() });
+const core = new CoreClient(showStatus);
+window.upstreamTls = { analyze: (payload) => core.request("analyze", payload), ready: () => state.ready };
+
+function showStatus(phase, detail) {
+  const status = $("status");
+  status.dataset.phase = phase;
+  status.textContent = phase === "error" ? `The Python core failed to start: ${detail}` : PHASES[phase] ?? phase;
+  if (phase === "ready") {
+    state.ready = true;
+    analyze();
+  }
+}
+
+function inputs() {
+  const names = $("ssl-names").value.split(/[\s,]+/).filter(Boolean);
+  return {
+    config: editor.text(),
+    name: state.fileName || undefined,
+    log: $("log-input").value,
+    chain: $("chain-input").value,
+    options: {
+      mode: $("mode").value,
+      ca_file: $("ca-file").value,
+      ssl_names: names,
+      nginx_version: $("nginx-version").value,
+    },
+  };
+}
+
+let timer = null;
+function schedule() {
+  clearTimeout(timer);
+  const size = editor.view.state.doc.length;
+  timer = setTimeout(analyze, 200 + Math.min(800, size / 2000));
+}
+
+async function analyze() {
+  if (!state.ready) return;
+  const payload = inputs();
+  document.body.dataset.busy = "true";
+  try {
+    const result = await core.request("analyze", payload, { latestOnly: true });
+    state.result = result;
+    state.sent = payload;
+    render(result, payload);
+  } catch (error) {
+    if (error instanceof StaleReply) return;
+    showFailure(error.message);
+  } finally {
+    if (core.pending.size === 0) delete document.body.dataset.busy;
+  }
+}
+
+function showFailure(message) {
+  $("findings-state").textContent = message;
+  $("findings-state").className = "state error";
+}
+
+function render(result, payload) {
+  renderOptionProblems(result.option_problems);
+  renderFindings(result);
+  renderCauses(result);
+  renderFix(result, payload);
+  renderRedaction(result.redaction, payload.config);
+}
+
+function renderOptionProblems(problems) {
+  $("option-problems").textContent = problems.join("; ");
+}
+
+function renderFindings(result) {
+  const list = $("findings");
+  const stateLine = $("findings-state");
+  list.replaceChildren();
+  $("findings-count").textContent = "";
+  stateLine.className = "state";
+  if (result.empty) {
+    stateLine.textContent = "Paste a config to start.";
+    editor.mark([]);
+    return;
+  }
+  if (result.diagnostics.length) {
+    stateLine.className = "state error";
+    stateLine.replaceChildren("The config does not parse: ", ...result.diagnostics.map((d) =>
+      el("button", { type: "button", className: "link", onclick: () => editor.goToLine(d.line), text: `line ${d.line}: ${d.message}` })));
+    editor.mark(result.diagnostics.map((d) => ({ line: d.line, severity: "error", code: "parse", message: d.message })));
+    return;
+  }
+  const findings = result.findings;
+  editor.mark(findings);
+  $("findings-count").textContent = findings.length ? `(${findings.length})` : "";
+  stateLine.textContent = findings.length ? "" : "No upstream TLS problems found. The config comes back byte for byte.";
+  list.append(...findings.slice(0, SHOWN_FINDINGS).map(findingItem));
+  if (findings.length > SHOWN_FINDINGS) stateLine.textContent = `Showing the first ${SHOWN_FINDINGS} of ${findings.length}.`;
+}
+
+function findingItem(finding) {
+  const where = finding.file && finding.file !== "<input>" ? `${finding.file}:${finding.line}` : `line ${finding.line}`;
+  return el("li", {
+    className: `finding ${finding.severity}`, "data-code": finding.code, "data-line": finding.line,
+    "data-severity": finding.severity,
+  },
+  el("button", { type: "button", className: "line-link", title: "Show in the editor", onclick: () => editor.goToLine(finding.line), text: where }),
+  el("span", { className: `badge ${finding.severity}`, text: finding.severity }),
+  el("button", { type: "button", className: "code-link", title: `What ${finding.code} means`, onclick: () => showRule(finding.code), text: finding.code }),
+  el("span", { className: "message" }, inlineCode(finding.message)),
+  finding.fix ? el("span", { className: `fix-title ${finding.fix.applicability}` }, `fix (${finding.fix.applicability}): `, inlineCode(finding.fix.title)) : null);
+}
+
+async function showRule(code) {
+  const dialog = $("rule-dialog");
+  $("rule-title").textContent = code;
+  $("rule-body").replaceChildren(el("p", { text: "Loading…" }));
+  dialog.showModal();
+  try {
+    const rule = await core.request("rule", { code });
+    $("rule-title").textContent = `${rule.code} ${rule.name}`;
+    $("rule-body").replaceChildren(...markdown(rule.markdown.replace(/^## .*\n/, "")));
+  } catch (error) {
+    $("rule-body").replaceChildren(el("p", { text: error.message }));
+  }
+}
+
+function renderCauses(result) {
+  const causes = $("causes");
+  causes.replaceChildren();
+  const chain = result.chain;
+  $("chain-summary").replaceChildren(...(chain ? [chain.error
+    ? el("p", { className: "state error", text: chain.error })
+    : el("details", {}, el("summary", { text: "What the chain says" }), el("pre", { text: chain.summary.join("\n") }))] : []));
+  const diagnosis = result.diagnosis;
+  if (!diagnosis) {
+    $("causes-state").textContent = result.empty || result.diagnostics.length ? "" :
+      "Add error.log lines or the upstream's chain for a diagnosis from evidence.";
+    return;
+  }
+  $("causes-state").textContent = diagnosis.causes.length ? "" : "The evidence points at no known cause.";
+  causes.append(...diagnosis.causes.map(causeItem));
+  if (diagnosis.unexplained.length) {
+    causes.append(el("details", { className: "unexplained" }, el("summary", { text: `${diagnosis.unexplained.length} log line(s) not about upstream TLS` }),
+      el("pre", { text: diagnosis.unexplained.join("\n") })));
+  }
+}
+
+function causeItem(cause) {
+  const fix = cause.fix;
+  return el("article", { className: `cause ${cause.side}`, "data-cause": cause.cause, "data-side": cause.side },
+    el("header", {},
+      el("strong", { text: cause.title }),
+      el("span", { className: "badge", text: cause.cause }),
+      el("span", { className: `badge side-${cause.side}`, text: cause.side === "config" ? "fix in this config" : "fix on the upstream" }),
+      el("span", { className: "confidence", text: `${Math.round(cause.confidence * 100)}%` })),
+    el("ul", { className: "evidence" }, cause.evidence.map((line) => el("li", {}, inlineCode(line)))),
+    cause.decides ? el("p", { className: "decides" }, "What decides: ", inlineCode(cause.decides)) : null,
+    cause.note ? el("p", { className: "note" }, inlineCode(cause.note)) : null,
+    el("p", { className: `fix-title ${fix.applicability}` }, `${fix.applicability}: `, inlineCode(fix.title)),
+    fix.directives.length ? el("pre", { text: fix.directives.join("\n") }) : null);
+}
+
+function renderFix(result, payload) {
+  const fix = result.fix;
+  const notes = $("fix-notes");
+  notes.replaceChildren();
+  state.diff?.destroy();
+  state.diff = null;
+  $("diff-view").replaceChildren();
+  $("fixed-view").textContent = fix ? fix.text : "";
+  for (const id of ["copy-fixed", "download-fixed"]) $(id).disabled = !fix;
+  const bundle = result.chain?.ca_bundle;
+  $("download-ca").disabled = !bundle?.pem;
+  $("download-ca").title = bundle?.pem ? `Trust anchor: ${bundle.subject}` : bundle?.error ?? "Paste the chain the upstream presents to get its CA bundle";
+  renderProbes(result.probes ?? []);
+  if (!fix) {
+    $("fix-state").textContent = result.diagnostics?.length ? "Fix the parse error first." : "The fixed config appears here.";
+    return;
+  }
+  $("fix-state").textContent = fix.changed ? "" : "Nothing to change: the config comes back byte for byte.";
+  const items = [
+    ...distinct(fix.applied, (a) => `${a.code} ${a.title}`).map((a) => el("li", { className: "applied" }, `${a.code}: `, inlineCode(a.title))),
+    ...fix.notes.map((n) => el("li", { className: "note" }, inlineCode(n))),
+    ...fix.placeholders.map((p) => el("li", { className: "todo" }, "Fill in: ", inlineCode(p))),
+    ...fix.outstanding.map((o) => el("li", { className: "todo" }, "Not done: ", inlineCode(o))),
+    ...fix.remaining.map((f) => el("li", { className: `remaining ${f.severity}` }, `Still: ${f.code} (fixed text line ${f.line}) `, inlineCode(f.message))),
+  ];
+  if (items.length) notes.append(el("ul", {}, items));
+  if (fix.changed) state.diff = createDiff($("diff-view"), payload.config, fix.text);
+}
+
+function distinct(items, key) {
+  const seen = new Set();
+  return items.filter((item) => !seen.has(key(item)) && seen.add(key(item)));
+}
+
+function renderProbes(probes) {
+  $("probes").replaceChildren(...(probes.length ? [el("h3", { text: "Check the upstream from the nginx host" }),
+    ...probes.map((probe) => el("details", { className: "probe" },
+      el("summary", { text: probe.name ? `${probe.address} (name ${probe.name})` : probe.address }),
+      ...probe.commands.map((command) => el("div", { className: "command" },
+        el("p", { text: command.purpose }),
+        el("pre", { text: command.command }),
+        el("button", { type: "button", onclick: (event) => copyText(command.command, event.target), text: "Copy" })))))] : []));
+}
+
+function renderRedaction(redaction, config) {
+  const body = $("redaction-report").tBodies[0];
+  body.replaceChildren(...redaction.report.map((entry) => el("tr", {},
+    el("td", { text: entry.line }), el("td", { text: `${entry.code} ${entry.kind}` }), el("td", { text: entry.placeholders.join(", ") }))));
+  $("redaction-report").hidden = !redaction.report.length;
+  $("redacted").textContent = redaction.text;
+  $("copy-redacted").disabled = !config.trim();
+  $("share-link").disabled = !config.trim();
+}
+
+function fixedName() {
+  return state.fileName ? state.fileName.replace(/(\.conf)?$/, ".fixed$1") : "nginx-fixed.conf";
+}
+
+function caName() {
+  const path = state.sent?.options.ca_file.trim() || "/etc/nginx/certs/upstream-ca.pem";
+  return path.split("/").pop() || "upstream-ca.pem";
+}
+
+function showTab(which) {
+  const diff = which === "diff";
+  $("tab-diff").setAttribute("aria-selected", String(diff));
+  $("tab-fixed").setAttribute("aria-selected", String(!diff));
+  $("diff-view").hidden = !diff;
+  $("fixed-view").hidden = diff;
+}
+
+async function openFile(file) {
+  state.fileName = file.name;
+  editor.setText(await file.text());
+}
+
+function wire() {
+  for (const id of ["log-input", "chain-input", "ca-file", "ssl-names", "nginx-version"]) $(id).addEventListener("input", schedule);
+  $("mode").addEventListener("change", analyze);
+  $("open-file").addEventListener("click", () => $("file-input").click());
+  $("file-input").addEventListener("change", (event) => event.target.files[0] && openFile(event.target.files[0]));
+  $("load-sample").addEventListener("click", async () => {
+    state.fileName = null;
+    editor.setText(await (await fetch("sample.conf")).text());
+  });
+  $("clear").addEventListener("click", () => { state.fileName = null; editor.setText(""); });
+  const zone = $("drop-zone");
+  zone.addEventListener("dragover", (event) => { event.preventDefault(); zone.classList.add("dropping"); });
+  zone.addEventListener("dragleave", () => zone.classList.remove("dropping"));
+  zone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    zone.classList.remove("dropping");
+    const file = event.dataTransfer.files[0];
+    if (file) openFile(file);
+  });
+  $("tab-diff").addEventListener("click", () => showTab("diff"));
+  $("tab-fixed").addEventListener("click", () => showTab("fixed"));
+  $("copy-fixed").addEventListener("click", (event) => copyText(state.result.fix.text, event.target));
+  $("download-fixed").addEventListener("click", () => download(fixedName(), state.result.fix.text));
+  $("download-ca").addEventListener("click", () => download(caName(), state.result.chain.ca_bundle.pem));
+  $("copy-redacted").addEventListener("click", (event) => copyText(state.result.redaction.text, event.target));
+  $("share-link").addEventListener("click", async (event) => copyText(await shareLink(state.result.redaction.text), event.target));
+}
+
+async function restoreShared() {
+  const shared = await readShared(location.hash);
+  if (shared !== null) editor.setText(shared);
+}
+
+function registerServiceWorker() {
+  const line = $("offline-state");
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.register("sw.js").then(() => navigator.serviceWorker.ready)
+    .then(() => { line.textContent = "available offline"; })
+    .catch(() => { line.textContent = "offline cache unavailable"; });
+}
+
+wire();
+restoreShared();
+registerServiceWorker();

@@ -1,0 +1,49 @@
+// The page's side of the worker protocol: one promise per request, status
+// phases to a callback, and replies to superseded requests dropped.
+const PROTOCOL = 1;
+
+export class StaleReply extends Error {}
+
+export class CoreClient {
+  constructor(onStatus) {
+    this.worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+    this.pending = new Map();
+    this.latest = new Map();
+    this.nextId = 1;
+    this.phase = "starting";
+    this.worker.onmessage = (event) => this.receive(event.data, onStatus);
+    this.worker.onerror = (event) => {
+      this.phase = "error";
+      onStatus("error", event.message || "the worker could not start");
+    };
+  }
+
+  receive(message, onStatus) {
+    if (!message || message.v !== PROTOCOL) return;
+    if (message.type === "status") {
+      this.phase = message.phase;
+      onStatus(message.phase, message.detail);
+      return;
+    }
+    const waiter = this.pending.get(message.id);
+    if (!waiter) return;
+    this.pending.delete(message.id);
+    if (message.stale || (waiter.latestOnly && this.latest.get(waiter.type) !== message.id)) {
+      waiter.reject(new StaleReply("superseded"));
+    } else if (message.ok) {
+      waiter.resolve(message.result);
+    } else {
+      waiter.reject(new Error(message.error));
+    }
+  }
+
+  // latestOnly: a reply is only delivered if no newer request of this type was sent.
+  request(type, payload, { latestOnly = false } = {}) {
+    const id = this.nextId++;
+    if (latestOnly) this.latest.set(type, id);
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, type, latestOnly });
+      this.worker.postMessage({ v: PROTOCOL, id, type, payload });
+    });
+  }
+}

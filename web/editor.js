@@ -1,0 +1,106 @@
+// CodeMirror 6: the config editor (nginx mode, lint markers, gutter) and the
+// side-by-side diff of original vs fixed. Only text goes in; nothing here
+// interprets nginx — the findings come from the core.
+import { EditorState } from "@codemirror/state";
+import {
+  EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection,
+  highlightSpecialChars, placeholder,
+} from "@codemirror/view";
+import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
+import { StreamLanguage, syntaxHighlighting, HighlightStyle, bracketMatching } from "@codemirror/language";
+import { searchKeymap, highlightSelectionMatches } from "@codemirror/search";
+import { lintGutter, setDiagnostics } from "@codemirror/lint";
+import { MergeView } from "@codemirror/merge";
+import { nginx } from "@codemirror/legacy-modes/mode/nginx";
+import { tags } from "@lezer/highlight";
+
+// Colours come from CSS variables so the editor follows the page's light/dark theme.
+const highlight = HighlightStyle.define([
+  { tag: tags.keyword, color: "var(--syn-keyword)" },
+  { tag: [tags.string, tags.special(tags.string)], color: "var(--syn-string)" },
+  { tag: tags.comment, color: "var(--syn-comment)", fontStyle: "italic" },
+  { tag: [tags.number, tags.atom, tags.bool], color: "var(--syn-number)" },
+  { tag: [tags.variableName, tags.special(tags.variableName)], color: "var(--syn-variable)" },
+]);
+
+const language = StreamLanguage.define(nginx);
+
+function base(label, testid) {
+  return [
+    lineNumbers(),
+    highlightSpecialChars(),
+    drawSelection(),
+    language,
+    syntaxHighlighting(highlight),
+    EditorView.contentAttributes.of({ "aria-label": label, ...(testid ? { "data-testid": testid } : {}) }),
+  ];
+}
+
+export function createEditor(parent, { onChange, initial = "" }) {
+  const view = new EditorView({
+    parent,
+    state: EditorState.create({
+      doc: initial,
+      extensions: [
+        ...base("nginx config", "editor"),
+        history(),
+        highlightActiveLine(),
+        highlightActiveLineGutter(),
+        bracketMatching(),
+        highlightSelectionMatches(),
+        lintGutter(),
+        placeholder("server {\n    location /api/ {\n        proxy_pass https://10.0.1.45:8443;\n    }\n}"),
+        EditorView.lineWrapping,
+        keymap.of([...defaultKeymap, ...historyKeymap, ...searchKeymap, indentWithTab]),
+        EditorView.updateListener.of((update) => {
+          if (update.docChanged) onChange(update.state.doc.toString());
+        }),
+      ],
+    }),
+  });
+  return {
+    view,
+    text: () => view.state.doc.toString(),
+    setText(text) {
+      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+    },
+    // findings: [{line, end_line, severity, message, code}] with 1-based lines of this text.
+    mark(findings) {
+      const doc = view.state.doc;
+      const diagnostics = findings
+        .filter((finding) => finding.line >= 1 && finding.line <= doc.lines)
+        .map((finding) => {
+          const line = doc.line(finding.line);
+          return {
+            from: line.from,
+            to: line.to,
+            severity: finding.severity === "info" ? "info" : finding.severity,
+            source: finding.code,
+            message: finding.message,
+          };
+        });
+      view.dispatch(setDiagnostics(view.state, diagnostics));
+    },
+    goToLine(number) {
+      const doc = view.state.doc;
+      const line = doc.line(Math.min(Math.max(number, 1), doc.lines));
+      view.dispatch({ selection: { anchor: line.from }, effects: EditorView.scrollIntoView(line.from, { y: "center" }) });
+      view.focus();
+    },
+  };
+}
+
+// Side by side, read-only; the diff computation is bounded so a huge paste
+// never freezes the page (past the bound the diff is coarser, not wrong).
+export function createDiff(parent, original, fixed) {
+  const readOnly = [EditorState.readOnly.of(true), EditorView.editable.of(false)];
+  return new MergeView({
+    parent,
+    a: { doc: original, extensions: [...base("original config"), ...readOnly] },
+    b: { doc: fixed, extensions: [...base("fixed config"), ...readOnly] },
+    highlightChanges: true,
+    gutter: true,
+    collapseUnchanged: { margin: 3, minSize: 8 },
+    diffConfig: { scanLimit: 2000, timeout: 300 },
+  });
+}

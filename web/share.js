@@ -1,0 +1,36 @@
+// Share links carry only the *redacted* config, compressed, in the URL
+// fragment (#share=…), which browsers never send to a server.
+const PREFIX = "#share=";
+
+async function pipe(bytes, stream) {
+  return new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(stream)).arrayBuffer());
+}
+
+function toBase64Url(bytes) {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function fromBase64Url(text) {
+  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+}
+
+export async function shareLink(redactedText) {
+  const packed = await pipe(new TextEncoder().encode(redactedText), new CompressionStream("deflate-raw"));
+  const url = new URL(location.href);
+  url.hash = PREFIX.slice(1) + toBase64Url(packed);
+  return url.href;
+}
+
+// The shared text, or null when the fragment holds none (or is damaged).
+export async function readShared(hash) {
+  if (!hash.startsWith(PREFIX)) return null;
+  try {
+    const bytes = await pipe(fromBase64Url(hash.slice(PREFIX.length)), new DecompressionStream("deflate-raw"));
+    return new TextDecoder().decode(bytes);
+  } catch {
+    return null;
+  }
+}
