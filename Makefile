@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test system-deps bench docs
+.PHONY: serve dist test system-deps bench docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,15 +12,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-# Until the web page lands: show the CLI on the sample config.
-serve: $(STAMP)
-	$(BIN)/upstream-tls check examples/broken.conf || true
-	$(BIN)/upstream-tls fix --diff examples/broken.conf
+# The static site in dist/ (build/build.py: Pyodide, wheels, lock, bundle).
+dist: $(STAMP)
+	$(BIN)/python build/build.py
+
+# Build the page and serve it on 127.0.0.1 (prints the URL).
+serve: dist
+	$(BIN)/python build/serve.py --port $${PORT:-8000}
 
 system-deps:
 	bash scripts/system-deps.sh
 
-test: system-deps $(STAMP)
+test: system-deps dist
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# System packages the tests need: nginx (with the stream module) and openssl.
+# System packages the tests need: nginx (with the stream module) and openssl
+# for the real-nginx tests, Chromium for the browser tests (Playwright drives
+# Debian's build; it cannot download its own here), and Node.js/npm to build
+# the page when the machine has none.
 # Installs whatever is missing when run as root; otherwise says what to install,
 # and the real-nginx tests skip (outside CI) with that reason.
 set -euo pipefail
 
-packages=(nginx-light libnginx-mod-stream openssl)
+packages=(nginx-light libnginx-mod-stream openssl chromium)
+command -v npm >/dev/null || packages+=(nodejs npm)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

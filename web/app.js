@@ -19,7 +19,12 @@ const state = { result: null, fileName: null, diff: null, ready: false, sent: nu
 
 const editor = createEditor($("editor-host"), { onChange: () => schedule() });
 const core = new CoreClient(showStatus);
-window.upstreamTls = { analyze: (payload) => core.request("analyze", payload), ready: () => state.ready };
+// For tests and scripts: the same core the page uses, and what it last drew.
+window.upstreamTls = {
+  analyze: (payload) => core.request("analyze", payload),
+  ready: () => state.ready,
+  shown: () => (document.body.dataset.pending ? null : state.sent),
+};
 
 function showStatus(phase, detail) {
   const status = $("status");
@@ -47,11 +52,16 @@ function inputs() {
   };
 }
 
+// body[data-pending] is set from an edit until the result for it is drawn.
 let timer = null;
 function schedule() {
   clearTimeout(timer);
+  document.body.dataset.pending = "true";
   const size = editor.view.state.doc.length;
-  timer = setTimeout(analyze, 200 + Math.min(800, size / 2000));
+  timer = setTimeout(() => {
+    timer = null;
+    analyze();
+  }, 200 + Math.min(800, size / 2000));
 }
 
 async function analyze() {
@@ -69,6 +79,7 @@ async function analyze() {
   } finally {
     if (core.pending.size === 0) delete document.body.dataset.busy;
   }
+  if (timer === null) delete document.body.dataset.pending;
 }
 
 function showFailure(message) {
@@ -255,7 +266,7 @@ async function openFile(file) {
 
 function wire() {
   for (const id of ["log-input", "chain-input", "ca-file", "ssl-names", "nginx-version"]) $(id).addEventListener("input", schedule);
-  $("mode").addEventListener("change", analyze);
+  $("mode").addEventListener("change", schedule);
   $("open-file").addEventListener("click", () => $("file-input").click());
   $("file-input").addEventListener("change", (event) => event.target.files[0] && openFile(event.target.files[0]));
   $("load-sample").addEventListener("click", async () => {

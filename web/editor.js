@@ -43,6 +43,9 @@ export function createEditor(parent, { onChange, initial = "" }) {
       doc: initial,
       extensions: [
         ...base("nginx config", "editor"),
+        // Only \n ends a line, so a CRLF or lone-CR paste keeps its bytes
+        // (the core preserves them too) instead of being normalised.
+        EditorState.lineSeparator.of("\n"),
         history(),
         highlightActiveLine(),
         highlightActiveLineGutter(),
