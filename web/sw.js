@@ -1,11 +1,12 @@
 // Offline after the first visit: every file of this build is cached under a
 // versioned name at install; a new build (new name) replaces the old cache.
-// The build fills in BUILD_VERSION and BUILD_FILES.
+// The build fills in BUILD_VERSION and BUILD_FILES. Install fetches bypass
+// the HTTP cache: otherwise a new build could cache the old build's files.
 const CACHE = "upstream-tls-" + BUILD_VERSION;
 const FILES = BUILD_FILES;
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES.map((file) => new Request(file, { cache: "reload" })))).then(() => self.skipWaiting()));
 });
 
 self.addEventListener("activate", (event) => {

@@ -1,0 +1,72 @@
+"""Offline after the first visit: the service worker caches the build, and a
+new build's cache replaces the old one."""
+from __future__ import annotations
+
+import json
+import shutil
+import time
+
+from conftest import DIST
+from pages import READY
+from playwright.sync_api import expect
+from serve import serve_in_background
+
+CACHE_NAMES = "() => caches.keys()"
+CACHED_COUNT = """async () => {
+    const names = await caches.keys();
+    if (names.length !== 1) return -1;
+    return (await (await caches.open(names[0])).keys()).length;
+}"""
+
+
+def wait_for(page, script, expected, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    value = None
+    while time.monotonic() < deadline:
+        value = page.evaluate(script)
+        if value == expected:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"{script} gave {value!r}, expected {expected!r}")
+
+
+def cached_build(page, files: list[str]) -> None:
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    wait_for(page, CACHED_COUNT, len(files) + 1)
+
+
+def test_reload_offline_loads_and_analyses(page, context):
+    files = json.loads((DIST / "build-info.json").read_text())["files"]
+    page.open()
+    cached_build(page.page, files)
+    context.set_offline(True)
+    page.page.reload()
+    expect(page.hook("status")).to_have_text(READY, timeout=60_000)
+    config = "location / {\n    proxy_pass https://10.0.0.9;\n}\n"
+    page.paste(config)
+    page.settle(config)
+    assert ("UT002", 2) in page.findings()
+
+
+def test_a_new_build_replaces_the_old_cache(context, tmp_path):
+    import build
+    copy = tmp_path / "site"
+    shutil.copytree(DIST, copy)
+    server, url = serve_in_background(copy)
+    try:
+        page = context.new_page()
+        page.goto(url)
+        files = json.loads((copy / "build-info.json").read_text())["files"]
+        cached_build(page, files)
+        old = page.evaluate(CACHE_NAMES)
+        with (copy / "app.css").open("a") as css:
+            css.write("\n/* next release */\n")
+        build.write_service_worker(copy, files, build.site_hash(copy, files))
+        new_name = f"upstream-tls-{build.site_hash(copy, files)}"
+        assert [new_name] != old
+        page.reload()
+        wait_for(page, CACHE_NAMES, [new_name])
+        css = page.evaluate("async (name) => (await (await caches.open(name)).match('app.css')).text()", new_name)
+        assert css.endswith("/* next release */\n")
+    finally:
+        server.shutdown()
