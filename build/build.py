@@ -92,7 +92,8 @@ def lock_entry(wheel: Path) -> tuple[str, dict]:
     with zipfile.ZipFile(wheel) as archive:
         metadata_path = next(name for name in archive.namelist() if name.endswith(".dist-info/METADATA"))
         metadata = email.parser.Parser().parsestr(archive.read(metadata_path).decode())
-        tops = {name.split("/", 1)[0] for name in archive.namelist() if not name.split("/", 1)[0].endswith(".dist-info")}
+        tops = {name.split("/", 1)[0] for name in archive.namelist()}
+    tops = {top for top in tops if not top.endswith(".dist-info")}
     imports = sorted(top.removesuffix(".py") for top in tops if "." not in top.removesuffix(".py"))
     depends = sorted({canonical(re.split(r"[\s;<>=!~\[(]", requirement, maxsplit=1)[0])
                       for requirement in metadata.get_all("Requires-Dist") or ()
@@ -125,9 +126,9 @@ def csp(origins: tuple[str, ...]) -> str:
     with them (a nonce would need a server); no markup is ever built from
     input, so no input can reach a style attribute."""
     return "; ".join([
-        "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'", "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:", f"connect-src 'self' {' '.join(origins)}", "object-src 'none'",
-        "base-uri 'none'", "form-action 'none'",
+        "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'",
+        "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:", f"connect-src 'self' {' '.join(origins)}",
+        "object-src 'none'", "base-uri 'none'", "form-action 'none'",
     ])
 
 

@@ -200,7 +200,7 @@ function renderFix(result, payload) {
   const bundle = result.chain?.ca_bundle;
   $("download-ca").disabled = !bundle?.pem;
   $("download-ca").title = bundle?.pem ? `Trust anchor: ${bundle.subject}` : bundle?.error ?? "Paste the chain the upstream presents to get its CA bundle";
-  renderProbes(result.probes ?? []);
+  renderProbes(result.probes ?? [], result.probes_total ?? 0);
   if (!fix) {
     $("fix-state").textContent = result.diagnostics?.length ? "Fix the parse error first." : "The fixed config appears here.";
     return;
@@ -222,14 +222,21 @@ function distinct(items, key) {
   return items.filter((item) => !seen.has(key(item)) && seen.add(key(item)));
 }
 
-function renderProbes(probes) {
-  $("probes").replaceChildren(...(probes.length ? [el("h3", { text: "Check the upstream from the nginx host" }),
-    ...probes.map((probe) => el("details", { className: "probe" },
-      el("summary", { text: probe.name ? `${probe.address} (name ${probe.name})` : probe.address }),
-      ...probe.commands.map((command) => el("div", { className: "command" },
-        el("p", { text: command.purpose }),
-        el("pre", { text: command.command }),
-        el("button", { type: "button", onclick: (event) => copyText(command.command, event.target), text: "Copy" })))))] : []));
+function probeItem(probe) {
+  return el("details", { className: "probe" },
+    el("summary", { text: probe.name ? `${probe.address} (name ${probe.name})` : probe.address }),
+    probe.commands.map((command) => el("div", { className: "command" },
+      el("p", { text: command.purpose }),
+      el("pre", { text: command.command }),
+      el("button", { type: "button", onclick: (event) => copyText(command.command, event.target), text: "Copy" }))));
+}
+
+function renderProbes(probes, total) {
+  const box = $("probes");
+  box.replaceChildren();
+  if (!probes.length) return;
+  box.append(el("h3", { text: "Check the upstream from the nginx host" }), ...probes.map(probeItem));
+  if (total > probes.length) box.append(el("p", { className: "hint", text: `and ${total - probes.length} more upstreams` }));
 }
 
 function renderRedaction(redaction, config) {

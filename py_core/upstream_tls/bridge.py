@@ -23,6 +23,8 @@ from .render import diagnostic_payload, finding_payload
 from .rules import RULES_BY_CODE, Context
 
 PROTOCOL_VERSION = 1
+# The page lists this many upstreams' openssl commands; the rest are counted.
+SHOWN_PROBES = 20
 
 
 class BadRequest(ValueError):
@@ -54,6 +56,15 @@ def options_from(payload: dict) -> tuple[Options, list[str]]:
     return options, problems
 
 
+def _finding(finding) -> dict:
+    """What the page shows of a finding: where, what, and the fix's title and
+    applicability (its edits are already in the fixed text)."""
+    payload = finding_payload(finding)
+    if payload["fix"] is not None:
+        payload["fix"] = {key: payload["fix"][key] for key in ("title", "applicability", "placeholders")}
+    return payload
+
+
 def _fix_payload(result) -> dict:
     return {
         "text": result.text,
@@ -63,7 +74,7 @@ def _fix_payload(result) -> dict:
         "notes": list(result.notes),
         "placeholders": list(result.placeholders),
         "outstanding": list(result.outstanding),
-        "remaining": [finding_payload(finding) for finding in result.remaining],
+        "remaining": [_finding(finding) for finding in result.remaining],
     }
 
 
@@ -102,11 +113,11 @@ def analyze(payload: dict) -> dict:
     }
     if not text.strip():
         return {**result, "empty": True, "diagnostics": [], "findings": [], "diagnosis": None, "fix": None,
-                "probes": []}
+                "probes": [], "probes_total": 0}
     report = engine.check(text, options, name)
     if report.diagnostics:
         return {**result, "empty": False, "diagnostics": [diagnostic_payload(d) for d in report.diagnostics],
-                "findings": [], "diagnosis": None, "fix": None, "probes": []}
+                "findings": [], "diagnosis": None, "fix": None, "probes": [], "probes_total": 0}
     evidence = bool(events) or chain is not None
     if evidence:
         diagnosis = diagnose(text, events, chain, options, name)
@@ -115,9 +126,10 @@ def analyze(payload: dict) -> dict:
     else:
         fixed = engine.fix(text, options, name)
         diagnosis_payload = None
-    return {**result, "empty": False, "diagnostics": [], "findings": [finding_payload(f) for f in report.findings],
+    found = probes(Context(report.config, options))
+    return {**result, "empty": False, "diagnostics": [], "findings": [_finding(f) for f in report.findings],
             "diagnosis": diagnosis_payload, "fix": _fix_payload(fixed),
-            "probes": [probe.to_dict() for probe in probes(Context(report.config, options))]}
+            "probes": [probe.to_dict() for probe in found[:SHOWN_PROBES]], "probes_total": len(found)}
 
 
 def rule(payload: dict) -> dict:

@@ -61,7 +61,7 @@ def probes(ctx: Context) -> list[Probe]:
         for host, port in sorted(site.addresses, key=lambda pair: (pair[0] or "", pair[1] or 0)):
             if not host or "$" in host or host.startswith("unix"):
                 continue
-            shown = f"[{host}]" if ":" in host else host
+            shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
             address = f"{shown}:{port or 443}"
             if address not in seen:
                 name = probe_name(site, host, ctx.options)

@@ -50,9 +50,10 @@ class Playground:
         raise AssertionError(f"the page did not draw a result within {timeout} s")
 
     def findings(self) -> list[tuple[str, int]]:
-        items = self.hook("findings").locator(":scope > *")
-        return [(item.get_attribute("data-code"), int(item.get_attribute("data-line")))
-                for item in items.all()]
+        """(data-code, data-line) of each child of the findings hook."""
+        pairs = self.hook("findings").evaluate(
+            "(list) => [...list.children].map((item) => [item.dataset.code, item.dataset.line])")
+        return [(code, int(line)) for code, line in pairs]
 
     def fixed_text(self) -> str:
         return self.hook("fixed").text_content()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
-
 from test_page import FAILING
 
 LAYOUT_SHIFTS = """

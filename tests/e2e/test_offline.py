@@ -6,10 +6,11 @@ import json
 import shutil
 import time
 
-from conftest import DIST
 from pages import READY
 from playwright.sync_api import expect
 from serve import serve_in_background
+
+from conftest import DIST
 
 CACHE_NAMES = "() => caches.keys()"
 CACHED_COUNT = """async () => {
