@@ -22,6 +22,7 @@ from .render import (
     causes_table,
     diagnosis_text,
     diagnostic_line,
+    finding_lines,
     fix_summary,
     json_payload,
     rule_doc,
@@ -305,6 +306,87 @@ def run_redact(args) -> int:
     return EXIT_CLEAN
 
 
+def read_bytes(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def redaction_line(summary: dict[str, int]) -> str:
+    if not summary:
+        return "nothing needed redacting"
+    return f"redacted {sum(summary.values())} value(s): {', '.join(f'{n} {kind}' for kind, n in summary.items())}"
+
+
+def answer_lines(check) -> list[str]:
+    """The local verdict on an LLM's answer, one line per point, worst first."""
+    order = {"danger": 0, "warning": 1, "info": 2}
+    lines = [f"{flag.severity}: {flag.message}" for flag in sorted(check.warnings, key=lambda f: order[f.severity])]
+    lines += [diagnostic_line(diagnostic) for diagnostic in check.diagnostics]
+    lines += [line for finding in check.findings for line in finding_lines(finding)]
+    if check.ok:
+        lines.append("checked locally: the answer parses, passes every rule and changes only upstream settings")
+    return lines
+
+
+def run_ask(args) -> int:
+    """One request to the chosen LLM with the person's key, built from
+    redacted text only. The model's text streams to stderr as it arrives
+    (redacted, as the model wrote it); stdout gets the restored explanation
+    and the diff of the restored answer; the local checks follow on stderr.
+    Exit 1 when the answer is not clean (weakens TLS, findings, warnings)."""
+    from .llm import LLMError, check_answer, prepare, provider_named
+    from .llm.transport import TransportError, send
+    try:
+        provider = provider_named(args.provider)
+    except LLMError as exc:
+        raise UsageError(f"ask: {exc}") from None
+    if args.timeout <= 0:
+        raise UsageError("ask: --timeout must be a positive number of seconds")
+    text, name = read_input(args.file)
+    log_text = read_input(args.error_log)[0] if args.error_log else ""
+    chain = read_bytes(args.upstream_cert) if args.upstream_cert else b""
+    options = Options(mode=args.mode)
+    variable = args.api_key_env or provider.key_env
+    key = os.environ.get(variable, "").strip() if variable else ""
+    try:
+        prepared = prepare(provider.id, text, model=args.model, base_url=args.base_url, log_text=log_text,
+                           chain_text=chain, options=options, topology=args.topology, name=os.path.basename(name))
+    except LLMError as exc:
+        raise UsageError(f"ask: {exc}") from None
+    summary = redaction_line(prepared.redaction_summary())
+    for note in prepared.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if args.dry_run:
+        write_output(prepared.preview(key or None))
+        print(f"{summary}; nothing was sent (--dry-run)", file=sys.stderr)
+        return EXIT_CLEAN
+    if provider.key_required and not key:
+        raise UsageError(f"ask: no API key in ${variable}: set it, or name another variable with --api-key-env")
+    print(f"asking {prepared.url} (model {prepared.model}); {summary}", file=sys.stderr)
+
+    def show(piece: str) -> None:
+        sys.stderr.write(piece)
+        sys.stderr.flush()
+
+    try:
+        result = send(prepared, key or None, timeout=args.timeout, on_text=show)
+    except TransportError as exc:
+        raise UsageError(f"ask: {exc}") from None
+    print(file=sys.stderr)
+    if result.error or not result.text.strip():
+        raise UsageError(f"ask: {result.error or 'the model returned an empty answer'}")
+    for problem in result.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    check = check_answer(result.text, text, prepared.mapping, options, name)
+    write_output("\n\n".join(part for part in (check.explanation, check.diff.rstrip("\n")) if part) + "\n")
+    for line in answer_lines(check):
+        print(line, file=sys.stderr)
+    return EXIT_CLEAN if check.ok and not result.problems else EXIT_FINDINGS
+
+
 def run_causes(args) -> int:
     from .causes import CAUSES
     if args.format == "markdown":
@@ -408,6 +490,29 @@ def build_parser() -> argparse.ArgumentParser:
                            help="put the originals back into FILE (an LLM's answer, say) using --map")
     redaction.add_argument("--format", choices=("text", "json"), default="text")
     redaction.set_defaults(run=run_redact)
+
+    ask = commands.add_parser("ask", help="ask an LLM with your own API key: only redacted text is sent; the answer "
+                                          "is restored, checked and diffed locally")
+    ask.add_argument("file", nargs="?", default="-", metavar="FILE",
+                     help="a location/server block, nginx.conf or `nginx -T` output; - for stdin (default)")
+    ask.add_argument("--provider", required=True, metavar="PROVIDER",
+                     help="openai, anthropic or openai-compatible (Ollama, llama.cpp, vLLM, LM Studio)")
+    ask.add_argument("--base-url", metavar="URL",
+                     help="the API's base URL (required for openai-compatible, e.g. http://localhost:11434/v1)")
+    ask.add_argument("--model", metavar="M", help="model name (defaults: gpt-4.1-mini, claude-sonnet-4-5, llama3.1)")
+    ask.add_argument("--api-key-env", metavar="VAR",
+                     help="environment variable holding the key (default OPENAI_API_KEY / ANTHROPIC_API_KEY; "
+                          "openai-compatible needs none)")
+    evidence(ask)
+    ask.add_argument("--mode", choices=("production", "dev"), default="production",
+                     help="production: the answer must keep verification on (default); dev: the smallest change")
+    ask.add_argument("--topology", action="store_true",
+                     help="also replace internal IPs, host names and upstream names before sending")
+    ask.add_argument("--dry-run", action="store_true",
+                     help="print the exact request (key masked) and send nothing; no key needed")
+    ask.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+                     help="seconds to wait for the connection and between streamed pieces (default 120)")
+    ask.set_defaults(run=run_ask)
 
     causes = commands.add_parser("causes", help="the causes diagnose can name, and where each is fixed")
     causes.add_argument("--format", choices=("text", "markdown"), default="text")

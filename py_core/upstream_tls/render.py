@@ -128,6 +128,18 @@ def _environment():
                        keep_trailing_newline=True, autoescape=False)
 
 
+def render_template(name: str, **context) -> str:
+    """Any template of templates/ (the LLM prompt among them), strictly: a
+    missing variable is an error, not an empty string."""
+    return _environment().get_template(name).render(**context)
+
+
+def template_source(name: str) -> str:
+    """A template's text as written, for checks that it changed (the prompt's version)."""
+    environment = _environment()
+    return environment.loader.get_source(environment, name)[0]
+
+
 def rule_doc(rule: Rule) -> str:
     return _environment().get_template("rule.md.j2").render(rule=rule)
 

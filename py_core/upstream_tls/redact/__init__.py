@@ -115,19 +115,40 @@ class Restored:
     unknown_placeholders: tuple[UnknownPlaceholder, ...]
 
 
-def redact(text: str, topology: bool = False) -> Redaction:
+def redact(text: str, topology: bool = False, known: RedactionMap | None = None) -> Redaction:
     """Replace every secret (and with `topology`, every internal address, host,
     upstream and AWS id) by a placeholder. Deterministic: the same text gives
-    the same result."""
+    the same result. `known` is for texts redacted together (redact_together)."""
     scan = Scan(text)
     detectors = SECRET_DETECTORS + (TOPOLOGY_DETECTORS if topology else ())
     taken = placeholders.preexisting(text, scan.lower)
-    hits = placeholders.resolve(text, [hit for detector in detectors for hit in detector(scan)], taken)
+    found = [hit for detector in detectors for hit in detector(scan)]
+    if known is not None:
+        taken |= known.preexisting
+        found += placeholders.known_values(text, known.placeholders)
+    hits = placeholders.resolve(text, found, taken)
     extra = placeholders.repeats(text, hits, _TOPOLOGY_TAGS)
     if extra:
         hits = placeholders.resolve(text, hits + extra, taken)
-    redacted, mapping, issued = placeholders.apply(text, hits, taken)
+    redacted, mapping, issued = placeholders.apply(text, hits, taken, known.placeholders if known else None)
     return Redaction(redacted, RedactionMap(mapping, taken), _report(text, issued))
+
+
+def redact_together(texts: list[str], topology: bool = False) -> tuple[Redaction, ...]:
+    """Several texts of one paste (a config, its error.log, a chain summary)
+    redacted as one: a value gets the same placeholder in each, a secret
+    found in one is replaced wherever it recurs in another, and one map —
+    every result carries it — restores them all. The first pass collects the
+    values; the second replaces each in every text."""
+    reserved = frozenset().union(*(placeholders.preexisting(text, text.lower()) for text in texts))
+    known = RedactionMap({}, reserved)
+    for text in texts:
+        known = redact(text, topology, known).mapping
+    results = []
+    for text in texts:
+        results.append(redact(text, topology, known))
+        known = results[-1].mapping  # a span merged over a known value is a new value
+    return tuple(Redaction(result.text, known, result.report) for result in results)
 
 
 def restore(text: str, mapping: RedactionMap) -> Restored:
@@ -154,4 +175,4 @@ def _report(text: str, issued) -> tuple[Redacted, ...]:
 
 
 __all__ = ["KINDS", "Kind", "Redacted", "Redaction", "RedactionMap", "Restored", "UnknownPlaceholder", "redact",
-           "redact_message", "restore"]
+           "redact_message", "redact_together", "restore"]

@@ -24,6 +24,7 @@ ISSUED_SHAPE = re.compile(r"REDACTED_(?:(?!REDACTED_)[A-Z]+_)+[0-9]+(?![0-9])")
 _BREAK = re.compile(r"\r?\n")
 _REPEAT_CANDIDATE = re.compile(r"[A-Za-z0-9_+/.~-]{5,}[A-Za-z0-9_+/~-]=*")
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/.~-=")
+_ALNUM_WORD = re.compile(r"[A-Za-z0-9_]")
 
 
 def placeholder(tag: str, number: int) -> str:
@@ -108,11 +109,36 @@ def _word_ends(text: str, end: int) -> bool:
     return following not in _WORD_CHARS
 
 
-def apply(text: str, hits: list[Hit], taken: frozenset[str]) -> tuple[str, dict[str, str], list[tuple[Hit, str]]]:
-    """(redacted text, placeholder -> original, each hit with its placeholder)."""
+def known_values(text: str, known: dict[str, str]) -> list[Hit]:
+    """Where values another text of the same paste had replaced recur here, as
+    a whole word (an alphanumeric neighbour means a longer word) and never as
+    a directive's name: a token found in a config's header is replaced in its
+    error.log too, even where the log's own detectors would not look."""
+    hits = []
+    for name, value in known.items():
+        tag = name[len(PREFIX):].rpartition("_")[0]
+        position = text.find(value) if value else -1
+        while position >= 0:
+            end = position + len(value)
+            if (not position or not _ALNUM_WORD.match(text, position - 1)) and not _ALNUM_WORD.match(text, end) and \
+                    not statement_start(text, position):
+                hits.append(Hit(position, end, tag))
+            position = text.find(value, end)
+    return hits
+
+
+def apply(text: str, hits: list[Hit], taken: frozenset[str],
+          known: dict[str, str] | None = None) -> tuple[str, dict[str, str], list[tuple[Hit, str]]]:
+    """(redacted text, placeholder -> original, each hit with its placeholder).
+    A value `known` (placeholder -> original) already names keeps its
+    placeholder, new ones are numbered after them, and the map returned
+    holds both."""
     reserved = {word.upper() for word in taken}
-    by_value: dict[str, str] = {}
+    by_value: dict[str, str] = {original: name for name, original in (known or {}).items()}
     counters: dict[str, int] = {}
+    for name in by_value.values():
+        tag, _, number = name[len(PREFIX):].rpartition("_")
+        counters[tag] = max(counters.get(tag, 0), int(number))
     pieces = []
     issued = []
     cursor = 0

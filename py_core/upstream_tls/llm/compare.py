@@ -1,0 +1,201 @@
+"""What an answer changed beyond the fix, found by comparing it with the
+original: settings that weaken TLS toward the upstream, and changed lines
+that have nothing to do with the upstream.
+
+Only what the answer brought in counts: a `proxy_ssl_verify off` that was
+already there is the rules' business (UT001), not the answer's.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Config, Node
+from ..options import Options
+from ..upstreams import Site, find_sites
+
+VERIFY_OFF = "verification off"
+LEGACY_PROTOCOLS = {"sslv2": "SSLv2", "sslv3": "SSLv3", "tlsv1": "TLSv1", "tlsv1.1": "TLSv1.1"}
+WEAK_SETTING = re.compile(r"^(?:proxy|grpc|uwsgi)_ssl_(?:verify|protocols|ciphers)$")
+# Directives about the upstream connection; anything else changed is flagged.
+UPSTREAM_PREFIXES = ("proxy_", "grpc_", "uwsgi_")
+UPSTREAM_DIRECTIVES = frozenset({"upstream", "keepalive", "keepalive_requests", "keepalive_time", "zone",
+                                 "resolver", "resolver_timeout", "least_conn", "ip_hash", "hash", "random"})
+QUOTE_LIMIT = 80
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One thing to tell the person about the answer; `line` is in the
+    answer's numbering unless `side` is "original"."""
+
+    kind: str
+    severity: str  # "danger", "warning" or "info"
+    message: str
+    line: int | None = None
+    side: str = "answer"
+
+    def to_dict(self) -> dict:
+        data = {"kind": self.kind, "severity": self.severity, "message": self.message}
+        if self.line is not None:
+            data["line"] = self.line
+            data["side"] = self.side
+        return data
+
+
+def input_line(config: Config, node: Node) -> int:
+    """A node's line in the pasted text (an nginx -T dump holds several files)."""
+    return config.file(node.file).offset + node.line
+
+
+def _place(node: Node) -> tuple:
+    """Where a directive sits, as a path of enclosing blocks: the same place
+    in the original and the answer even when lines moved."""
+    blocks = [node.parent, *node.parent.ancestors()]
+    return (node.file, tuple((block.name, tuple(block.args)) for block in reversed(blocks)), node.name)
+
+
+def _weaknesses(node: Node) -> list[str]:
+    """The weak values a TLS setting holds."""
+    args = [arg.lower() for arg in node.args]
+    if node.name.endswith("_verify"):
+        return [VERIFY_OFF] if args[:1] == ["off"] else []
+    if node.name.endswith("_protocols"):
+        return [LEGACY_PROTOCOLS[arg] for arg in args if arg in LEGACY_PROTOCOLS]
+    return ["@SECLEVEL=0"] if "@seclevel=0" in " ".join(args) else []
+
+
+def _weak_settings(config: Config) -> dict[tuple, Node]:
+    found = {}
+    for node in config.walk():
+        if WEAK_SETTING.match(node.name):
+            for weakness in _weaknesses(node):
+                found.setdefault((_place(node), weakness), node)
+    return found
+
+
+def _site_keys(config: Config) -> dict[tuple, Site]:
+    """TLS upstream connections by place and order within their block."""
+    keys: dict[tuple, Site] = {}
+    for site in find_sites(config):
+        if not site.tls:
+            continue
+        place = _place(site.node)
+        ordinal = sum(1 for key in keys if key[0] == place)
+        keys[(place, ordinal)] = site
+    return keys
+
+
+def weakenings(original: Config, answer: Config, options: Options) -> list[Flag]:
+    """Weak TLS settings the answer wrote (verification off, TLSv1/TLSv1.1/
+    SSL, @SECLEVEL=0) and protection it dropped (verification or the trusted
+    certificate an upstream had). All are dangers, except that in dev mode
+    going without verification is the documented stopgap: a warning."""
+    def verify_flag(message: str, line: int) -> Flag:
+        if options.production:
+            return Flag("weakens-tls", "danger", message, line)
+        return Flag("dev-only", "warning", message + " (acceptable while developing, never in production)", line)
+
+    before = _weak_settings(original)
+    flags = []
+    written: dict[Node, list[str]] = {}
+    for (place, weakness), node in _weak_settings(answer).items():
+        if (place, weakness) not in before:
+            written.setdefault(node, []).append(weakness)
+    for node, weaknesses in written.items():
+        line = input_line(answer, node)
+        message = (f"line {line}: the answer sets `{node.name} {' '.join(node.args)}`: {', '.join(weaknesses)} "
+                   "toward the upstream")
+        flags.append(verify_flag(message, line) if weaknesses == [VERIFY_OFF] else
+                     Flag("weakens-tls", "danger", message, line))
+    answer_sites = _site_keys(answer)
+    for key, site in _site_keys(original).items():
+        now = answer_sites.get(key)
+        if now is None:
+            continue
+        line = input_line(answer, now.node)
+        verify_then, verify_now = site.effective("ssl_verify"), now.effective("ssl_verify")
+        if _on(verify_then) and not _on(verify_now) and verify_now not in written:
+            flags.append(verify_flag(f"line {line}: `{now.describe()}` is no longer verified (`{verify_then.name} "
+                                     f"on` at original line {input_line(original, verify_then)} no longer applies)",
+                                     line))
+        trusted_then = site.effective("ssl_trusted_certificate")
+        if trusted_then is not None and now.effective("ssl_trusted_certificate") is None:
+            flags.append(verify_flag(f"line {line}: `{now.describe()}` lost its trusted certificate "
+                                     f"(`{trusted_then.name}` at original line {input_line(original, trusted_then)})",
+                                     line))
+    return flags
+
+
+def _on(node: Node | None) -> bool:
+    return node is not None and node.args[:1] != [] and node.args[0].lower() == "on"
+
+
+def _line_owners(config: Config | None) -> dict[int, Node]:
+    """Pasted line -> the directive written on it (the innermost one)."""
+    owners: dict[int, Node] = {}
+    if config is None:
+        return owners
+    for node in config.walk():
+        offset = config.file(node.file).offset
+        lines = (node.line, node.end_line) if node.is_block else range(node.line, node.end_line + 1)
+        for number in lines:
+            owners[offset + number] = node
+    return owners
+
+
+def _about_upstream(node: Node | None, text: str) -> bool:
+    if node is None:  # the answer does not parse: judge by the first word
+        words = text.split()
+        name = words[0].rstrip(";{") if words else ""
+        return name.startswith(UPSTREAM_PREFIXES) or name in UPSTREAM_DIRECTIVES or (
+            name == "server" and text.rstrip().endswith(";"))
+    if node.name.startswith(UPSTREAM_PREFIXES) or node.name in UPSTREAM_DIRECTIVES:
+        return True
+    return node.name == "server" and node.parent is not None and node.parent.name == "upstream"
+
+
+def _quiet(text: str) -> bool:
+    """Blank lines, comments and lone braces say nothing by themselves."""
+    stripped = text.strip()
+    return not stripped or stripped.startswith("#") or stripped in ("{", "}", "};")
+
+
+def _quote(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= QUOTE_LIMIT else text[:QUOTE_LIMIT - 1] + "…"
+
+
+def _name(text: str) -> str:
+    words = text.split()
+    return words[0].rstrip(";{") if words else ""
+
+
+def unrelated_changes(original: Config | None, answer: Config | None, original_lines: list[str],
+                      answer_lines: list[str], opcodes) -> list[Flag]:
+    """Changed lines that are not about the upstream (listen, root,
+    server_name, access_log, auth, the server's own ssl_*): an answer has no
+    business touching them. A replaced line is reported once, with what it was."""
+    owners = {"original": _line_owners(original), "answer": _line_owners(answer)}
+
+    def unrelated(side: str, lines: list[str], start: int, end: int) -> list[tuple[int, str]]:
+        return [(index + 1, lines[index]) for index in range(start, end)
+                if not _quiet(lines[index]) and not _about_upstream(owners[side].get(index + 1), lines[index])]
+
+    flags = []
+    for tag, first, last, new_first, new_last in opcodes:
+        if tag == "equal":
+            continue
+        removed = unrelated("original", original_lines, first, last)
+        was = {_name(text): text for _, text in reversed(removed)}
+        matched = set()
+        for number, text in unrelated("answer", answer_lines, new_first, new_last):
+            before = was.get(_name(text)) if _name(text) not in matched else None
+            matched.add(_name(text))
+            change = f"changed (was `{_quote(before)}`)" if before is not None else "added"
+            flags.append(Flag("unrelated-change", "warning",
+                              f"line {number}: `{_quote(text)}` {change}, which is not about the upstream", number))
+        flags += [Flag("unrelated-change", "warning", f"original line {number}: `{_quote(text)}` removed, which is "
+                       "not about the upstream", number, "original")
+                  for number, text in removed if _name(text) not in matched]
+    return flags
