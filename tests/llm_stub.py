@@ -246,6 +246,9 @@ class _Handler(BaseHTTPRequestHandler):
         if origin:
             self.send_header("Access-Control-Allow-Origin", origin)
             self.send_header("Vary", "Origin")
+            # Without this a page cannot read retry-after (not a CORS-safelisted
+            # response header); the page then says "wait a little" instead.
+            self.send_header("Access-Control-Expose-Headers", "retry-after, request-id, x-request-id")
 
     def _json(self, status: int, payload: dict, extra: dict | None = None) -> None:
         data = json.dumps(payload).encode()

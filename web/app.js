@@ -4,6 +4,7 @@
 import { CoreClient, StaleReply } from "./client.js";
 import { createDiff, createEditor } from "./editor.js";
 import { copyText, download, el, inlineCode, markdown } from "./dom.js";
+import { setupLlm } from "./llm.js";
 import { readShared, shareLink } from "./share.js";
 
 const $ = (id) => document.getElementById(id);
@@ -19,6 +20,7 @@ const state = { result: null, fileName: null, diff: null, ready: false, sent: nu
 
 const editor = createEditor($("editor-host"), { onChange: () => schedule() });
 const core = new CoreClient(showStatus);
+const llm = setupLlm({ core, inputs, toolFix: () => state.result?.fix?.text ?? null });
 // For tests and scripts: the same core the page uses, and what it last drew.
 window.upstreamTls = {
   analyze: (payload) => core.request("analyze", payload),
@@ -33,6 +35,7 @@ function showStatus(phase, detail) {
   if (phase === "ready") {
     state.ready = true;
     analyze();
+    llm.ready();
   }
 }
 
@@ -55,6 +58,7 @@ function inputs() {
 // body[data-pending] is set from an edit until the result for it is drawn.
 let timer = null;
 function schedule() {
+  llm.refresh();
   clearTimeout(timer);
   document.body.dataset.pending = "true";
   const size = editor.view.state.doc.length;

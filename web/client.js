@@ -2,7 +2,9 @@
 // phases to a callback, and replies to superseded requests dropped.
 const PROTOCOL = 1;
 
-export class StaleReply extends Error {}
+export class StaleReply extends Error {
+  name = "StaleReply";
+}
 
 export class CoreClient {
   constructor(onStatus) {
@@ -11,6 +13,7 @@ export class CoreClient {
     this.latest = new Map();
     this.nextId = 1;
     this.phase = "starting";
+    this.ready = false;
     this.worker.onmessage = (event) => this.receive(event.data, onStatus);
     this.worker.onerror = (event) => {
       this.phase = "error";
@@ -22,6 +25,7 @@ export class CoreClient {
     if (!message || message.v !== PROTOCOL) return;
     if (message.type === "status") {
       this.phase = message.phase;
+      this.ready = message.phase === "ready";
       onStatus(message.phase, message.detail);
       return;
     }

@@ -142,12 +142,93 @@ def rule(payload: dict) -> dict:
     return {"code": code, "name": found.name, "summary": found.summary, "markdown": rule_doc(found)}
 
 
+def _llm_options(payload: dict) -> Options:
+    options, _ = options_from(payload.get("options") or {})
+    return options
+
+
+def llm_providers(_payload: dict) -> dict:
+    """Each provider's defaults, for the page's form."""
+    from .llm import PROVIDERS
+    return {name: {"label": provider.label, "base_url": provider.default_base_url, "model": provider.default_model,
+                   "key_required": provider.key_required} for name, provider in PROVIDERS.items()}
+
+
+def llm_prepare(payload: dict) -> dict:
+    """The exact request the LLM would get, built from redacted text only.
+    The key is not part of it: the page adds it to `key_header` at send time."""
+    from .llm import LLMError, prepare
+    from .parse import InputError
+    try:
+        prepared = prepare(payload.get("provider", ""), payload.get("config", ""), model=payload.get("model"),
+                           base_url=(payload.get("base_url") or "").strip() or None, log_text=payload.get("log", ""),
+                           chain_text=payload.get("chain", ""), options=_llm_options(payload),
+                           topology=bool(payload.get("topology")), name=payload.get("name") or DEFAULT_NAME)
+    except (LLMError, InputError) as exc:
+        raise BadRequest(str(exc)) from None
+    return prepared.to_dict()
+
+
+# Streams being decoded, by the page's id: the wire format is parsed here,
+# as the CLI parses it, while the page only shows the text.
+_STREAMS: dict[str, object] = {}
+MAX_STREAMS = 4
+
+
+def llm_stream(payload: dict) -> dict:
+    """`{id, provider}` starts a stream, `{id, chunk}` feeds it (-> new text),
+    `{id, finish: true}` ends it (-> the whole answer and how it ended)."""
+    from .llm import LLMError, StreamDecoder
+    stream_id = str(payload.get("id", ""))
+    if "provider" in payload:
+        try:
+            decoder = StreamDecoder(payload["provider"])
+        except LLMError as exc:
+            raise BadRequest(str(exc)) from None
+        while len(_STREAMS) >= MAX_STREAMS:
+            _STREAMS.pop(next(iter(_STREAMS)))
+        _STREAMS[stream_id] = decoder
+        return {"text": ""}
+    decoder = _STREAMS.get(stream_id)
+    if decoder is None:
+        raise BadRequest(f"id: no stream {stream_id!r}")
+    if payload.get("finish"):
+        return _STREAMS.pop(stream_id).finish().to_dict()
+    return {"text": decoder.feed(str(payload.get("chunk", "")))}
+
+
+def llm_error(payload: dict) -> dict:
+    """One actionable line for an HTTP error from the provider."""
+    from .llm import LLMError, error_message
+    try:
+        message = error_message(payload.get("provider", ""), int(payload.get("status", 0)),
+                                str(payload.get("body", "")), dict(payload.get("headers") or {}))
+    except LLMError as exc:
+        raise BadRequest(str(exc)) from None
+    return {"message": message}
+
+
+def llm_check(payload: dict) -> dict:
+    """The answer restored, parsed, checked with our rules and compared with
+    the original: what weakens TLS, what touches unrelated lines."""
+    from .llm import LLMError, check_answer
+    try:
+        checked = check_answer(str(payload.get("answer", "")), payload.get("config", ""), payload.get("mapping", "{}"),
+                               _llm_options(payload), payload.get("name") or DEFAULT_NAME)
+    except LLMError as exc:
+        raise BadRequest(str(exc)) from None
+    return checked.to_dict()
+
+
 def version(_payload: dict) -> dict:
     from . import __version__
     return {"version": __version__, "protocol": PROTOCOL_VERSION}
 
 
-HANDLERS: dict[str, Callable[[dict], dict]] = {"analyze": analyze, "rule": rule, "version": version}
+HANDLERS: dict[str, Callable[[dict], dict]] = {
+    "analyze": analyze, "rule": rule, "version": version,
+    "llm_providers": llm_providers, "llm_prepare": llm_prepare, "llm_stream": llm_stream, "llm_error": llm_error, "llm_check": llm_check,
+}
 
 
 def handle(kind: str, payload_json: str) -> str:

@@ -100,6 +100,15 @@ def self_signed_pem(tmp_path_factory) -> str:
     return (folder / "cert.pem").read_text()
 
 
+@pytest.fixture
+def llm_stub() -> Iterator:
+    """The LLM providers' stand-in (tests/llm_stub.py) on another 127.0.0.1 port."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from llm_stub import LLMStub
+    with LLMStub() as stub:
+        yield stub
+
+
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     """Where screenshots go, for a reviewer to look at (CI keeps the folder)."""
