@@ -95,7 +95,7 @@ export function setupLlm({ core, inputs, toolFix }) {
   function warn(items) {
     $("llm-warnings").replaceChildren(...items.map((item) => el("li", {
       className: `warning-${item.severity ?? "warning"}`, "data-kind": item.kind ?? "",
-    }, item.line ? `line ${item.line}: ` : "", inlineCode(item.message))));
+    }, inlineCode(item.message))));
   }
 
   // Why a fetch that never got an HTTP status failed, in words a person can act on.

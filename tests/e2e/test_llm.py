@@ -81,9 +81,10 @@ def test_the_previewed_request_is_sent_streamed_restored_and_diffed(page, llm_st
     expect(page.page.locator("#llm-diff .cm-mergeView")).to_be_visible()
 
 
-def test_an_answer_that_weakens_tls_is_flagged(page, llm_stub):
+def test_an_answer_that_weakens_tls_is_flagged(page, llm_stub, artifacts):
     ask(page, llm_stub, model="weaken")
     state = send(page)
+    page.page.locator("#llm-panel").screenshot(path=artifacts / "llm-weakening-answer.png")
     assert "weakens TLS" in state
     warnings = page.hook("llm-warnings").locator("li.warning-danger")
     expect(warnings.first).to_be_visible()
