@@ -29,7 +29,7 @@ WEB = ROOT / "web"
 CACHE = BUILD / "out"
 PYODIDE = BUILD / "node_modules" / "pyodide"
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
-STATIC_FILES = ("index.html", "app.css", "favicon.svg", "sample.conf", "worker.js")
+STATIC_FILES = ("index.html", "app.css", "favicon.svg", "sample.conf", "boot.js", "worker.js")
 # Wheels carry this timestamp, so the same sources give the same bytes.
 SOURCE_DATE_EPOCH = "315532800"
 # Where the page may send the one request a person asks for (the LLM call):

@@ -19,7 +19,7 @@ const SHOWN_FINDINGS = 500;
 const state = { result: null, fileName: null, diff: null, ready: false, sent: null };
 
 const editor = createEditor($("editor-host"), { onChange: () => schedule() });
-const core = new CoreClient(showStatus);
+const core = new CoreClient(showStatus, window.upstreamTlsBoot);
 const llm = setupLlm({ core, inputs, toolFix: () => state.result?.fix?.text ?? null });
 // For tests and scripts: the same core the page uses, and what it last drew.
 window.upstreamTls = {

@@ -7,14 +7,17 @@ export class StaleReply extends Error {
 }
 
 export class CoreClient {
-  constructor(onStatus) {
-    this.worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  // boot: {worker, early} from boot.js — the worker it started, and the
+  // messages it kept until now.
+  constructor(onStatus, boot) {
+    this.worker = boot.worker;
     this.pending = new Map();
     this.latest = new Map();
     this.nextId = 1;
     this.phase = "starting";
     this.ready = false;
     this.worker.onmessage = (event) => this.receive(event.data, onStatus);
+    for (const message of boot.early.splice(0)) this.receive(message, onStatus);
     this.worker.onerror = (event) => {
       this.phase = "error";
       onStatus("error", event.message || "the worker could not start");

@@ -4,7 +4,8 @@ The worker posts `{v, id, type, payload}`; `handle(type, payload_json)`
 returns the reply's `result` as a JSON string, so no Python object crosses
 into JavaScript. Everything the page shows is decided here, with the same
 functions the CLI calls, so the page and `upstream-tls fix` agree byte for
-byte on the same input and options.
+byte on the same input and options. What only evidence needs (log reading,
+certificates, diagnosis) is imported on first use: the page is ready sooner.
 """
 from __future__ import annotations
 
@@ -12,9 +13,6 @@ import json
 from collections.abc import Callable
 
 from . import engine
-from .certs import ChainError, read_chain
-from .diagnose import diagnose, evidence_fix
-from .logs import read_log
 from .options import Options, parse_ssl_name, parse_version
 from .parse import DEFAULT_NAME
 from .probe import probes
@@ -82,6 +80,7 @@ def _chain(text: str) -> tuple[object | None, dict | None]:
     """(chain, its payload) or (None, an error payload) for the pasted chain."""
     if not text.strip():
         return None, None
+    from .certs import ChainError, read_chain
     try:
         chain = read_chain(text, "chain")
     except ChainError as exc:
@@ -103,7 +102,10 @@ def analyze(payload: dict) -> dict:
     options, option_problems = options_from(payload.get("options") or {})
     log_text = payload.get("log", "")
     chain, chain_payload = _chain(payload.get("chain", ""))
-    events = read_log(log_text, "error.log") if log_text.strip() else []
+    events = []
+    if log_text.strip():
+        from .logs import read_log
+        events = read_log(log_text, "error.log")
     redaction = redact(text)
     result: dict = {
         "option_problems": option_problems,
@@ -120,6 +122,7 @@ def analyze(payload: dict) -> dict:
                 "findings": [], "diagnosis": None, "fix": None, "probes": [], "probes_total": 0}
     evidence = bool(events) or chain is not None
     if evidence:
+        from .diagnose import diagnose, evidence_fix
         diagnosis = diagnose(text, events, chain, options, name)
         fixed = evidence_fix(diagnosis)
         diagnosis_payload = {**diagnosis.to_dict(), "log_lines": len(events)}
