@@ -34,7 +34,9 @@ STATIC_FILES = ("index.html", "app.css", "favicon.svg", "sample.conf", "boot.js"
 SOURCE_DATE_EPOCH = "315532800"
 # Where the page may send the one request a person asks for (the LLM call):
 # the known providers, and local model servers. --allow-origin adds more.
+# (A CSP source cannot name an IPv6 literal such as [::1]: use localhost.)
 LLM_ORIGINS = ("https://api.openai.com", "https://api.anthropic.com", "http://localhost:*", "http://127.0.0.1:*")
+LOOPBACK = re.compile(r"http://(localhost|127(\.\d{1,3}){3})(:(\d+|\*))?", re.IGNORECASE)
 
 
 class BuildError(Exception):
@@ -68,10 +70,21 @@ def dependency_wheels() -> list[Path]:
         run([*pip, "wheel", "--no-deps", "--no-binary=:all:", "--require-hashes", "-r", str(BUILD / "markupsafe.txt"),
              "-w", str(wheels)], env={"CC": "/bin/false", "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
     found = sorted(wheels.glob("*.whl"))
+    verify_pinned(found)
     impure = [wheel.name for wheel in found if not wheel.name.endswith("-none-any.whl")]
     if impure:
         raise BuildError(f"not pure wheels, Pyodide cannot load them: {', '.join(impure)}")
     return found
+
+
+def verify_pinned(wheels: list[Path]) -> None:
+    """Cached wheels must still have the sha256 build/wheels.txt pins (pip
+    checked them when it downloaded; the cache could have changed since)."""
+    pins = dict(re.findall(r"^(\S+)==\S+ --hash=sha256:([0-9a-f]{64})", (BUILD / "wheels.txt").read_text(), re.M))
+    for wheel in wheels:
+        pinned = pins.get(canonical(wheel.name.split("-")[0]))
+        if pinned and hashlib.sha256(wheel.read_bytes()).hexdigest() != pinned:
+            raise BuildError(f"{wheel}: sha256 differs from build/wheels.txt; delete build/out/wheels and rebuild")
 
 
 def project_wheel() -> Path:
@@ -167,15 +180,14 @@ def write_service_worker(out: Path, files: list[str], build_id: str) -> None:
 
 def write_headers(out: Path, header_csp: str) -> None:
     """`_headers` (Netlify, Cloudflare Pages): the CSP as a real header, which
-    also covers the worker, and caching that never pins an old page."""
+    also covers the worker, and revalidation of every file (names do not
+    change between builds, so a cached file could belong to the old one)."""
     (out / "_headers").write_text(
         "/*\n"
         f"  Content-Security-Policy: {header_csp}\n"
         "  X-Content-Type-Options: nosniff\n"
         "  Referrer-Policy: no-referrer\n"
-        "/\n  Cache-Control: no-cache\n"
-        "/index.html\n  Cache-Control: no-cache\n"
-        "/sw.js\n  Cache-Control: no-cache\n")
+        "  Cache-Control: no-cache\n")
 
 
 def build(out: Path, extra_origins: tuple[str, ...] = ()) -> dict:
@@ -205,7 +217,7 @@ def build(out: Path, extra_origins: tuple[str, ...] = ()) -> dict:
     return info
 
 
-ORIGIN = re.compile(r"(https?://[a-z0-9.-]+|https?://\[[0-9a-f:]+\])(:(\d+|\*))?", re.IGNORECASE)
+ORIGIN = re.compile(r"https?://[a-z0-9.-]+(:(\d+|\*))?", re.IGNORECASE)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -217,6 +229,12 @@ def main(argv: list[str] | None = None) -> int:
     bad = [origin for origin in args.allow_origin if not ORIGIN.fullmatch(origin)]
     if bad:
         print(f"--allow-origin: not an origin: {bad[0]!r} (expected scheme://host[:port])", file=sys.stderr)
+        return 2
+    clear = [origin for origin in args.allow_origin if origin.lower().startswith("http:") and
+             not LOOPBACK.fullmatch(origin)]
+    if clear:
+        print(f"--allow-origin: {clear[0]!r} is plain http to another machine: the API key would cross the network "
+              "in clear text; use https://", file=sys.stderr)
         return 2
     try:
         info = build(args.out.resolve(), tuple(args.allow_origin))

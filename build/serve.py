@@ -1,7 +1,9 @@
 """Serve dist/ on 127.0.0.1 the way a static host should: the right MIME
 types (application/wasm, text/javascript for .mjs), the site's
 Content-Security-Policy as a header (a meta tag cannot reach the worker),
-and cache headers that keep the service worker and the page fresh."""
+and `Cache-Control: no-cache` on everything: file names do not change
+between builds, so a browser must revalidate (a 304 when unchanged) rather
+than mix two builds' files."""
 from __future__ import annotations
 
 import argparse
@@ -16,7 +18,6 @@ ROOT = Path(__file__).resolve().parent.parent
 MIME_TYPES = {".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
               ".whl": "application/zip", ".zip": "application/zip", ".json": "application/json",
               ".svg": "image/svg+xml", ".conf": "text/plain; charset=utf-8", ".css": "text/css"}
-NO_CACHE = {"index.html", "sw.js", "", "build-info.json"}
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
@@ -31,11 +32,10 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         return super().translate_path(path)
 
     def end_headers(self):
-        name = self.path.split("?", 1)[0].rsplit("/", 1)[-1]
         self.send_header("Content-Security-Policy", self.csp)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
-        self.send_header("Cache-Control", "no-cache" if name in NO_CACHE else "public, max-age=3600")
+        self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
     def log_message(self, format, *args):

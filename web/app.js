@@ -14,17 +14,14 @@ const PHASES = {
   packages: "Loading upstream-tls…",
   ready: "Python core ready",
 };
-const SHOWN_FINDINGS = 500;
+const state = { result: null, fileName: null, diff: null, sent: null };
 
-const state = { result: null, fileName: null, diff: null, ready: false, sent: null };
-
-const editor = createEditor($("editor-host"), { onChange: () => schedule() });
+const editor = createEditor($("editor-host"), { onChange: () => schedule(), onDropFile: (file) => openFile(file) });
 const core = new CoreClient(showStatus, window.upstreamTlsBoot);
 const llm = setupLlm({ core, inputs, toolFix: () => state.result?.fix?.text ?? null });
 // For tests and scripts: the same core the page uses, and what it last drew.
 window.upstreamTls = {
   analyze: (payload) => core.request("analyze", payload),
-  ready: () => state.ready,
   shown: () => (document.body.dataset.pending ? null : state.sent),
 };
 
@@ -33,14 +30,12 @@ function showStatus(phase, detail) {
   status.dataset.phase = phase;
   status.textContent = phase === "error" ? `The Python core failed to start: ${detail}` : PHASES[phase] ?? phase;
   if (phase === "ready") {
-    state.ready = true;
     analyze();
     llm.ready();
   }
 }
 
 function inputs() {
-  const names = $("ssl-names").value.split(/[\s,]+/).filter(Boolean);
   return {
     config: editor.text(),
     name: state.fileName || undefined,
@@ -49,7 +44,7 @@ function inputs() {
     options: {
       mode: $("mode").value,
       ca_file: $("ca-file").value,
-      ssl_names: names,
+      ssl_names: $("ssl-names").value,
       nginx_version: $("nginx-version").value,
     },
   };
@@ -61,6 +56,8 @@ function schedule() {
   llm.refresh();
   clearTimeout(timer);
   document.body.dataset.pending = "true";
+  // Until the new result is drawn, copies and downloads would be of the old one.
+  for (const id of ["copy-fixed", "download-fixed", "download-ca", "copy-redacted", "share-link"]) $(id).disabled = true;
   const size = editor.view.state.doc.length;
   timer = setTimeout(() => {
     timer = null;
@@ -69,7 +66,7 @@ function schedule() {
 }
 
 async function analyze() {
-  if (!state.ready) return;
+  if (!core.ready) return;
   const payload = inputs();
   document.body.dataset.busy = "true";
   try {
@@ -124,9 +121,8 @@ function renderFindings(result) {
   const findings = result.findings;
   editor.mark(findings);
   $("findings-count").textContent = findings.length ? `(${findings.length})` : "";
-  stateLine.textContent = findings.length ? "" : "No upstream TLS problems found. The config comes back byte for byte.";
-  list.append(...findings.slice(0, SHOWN_FINDINGS).map(findingItem));
-  if (findings.length > SHOWN_FINDINGS) stateLine.textContent = `Showing the first ${SHOWN_FINDINGS} of ${findings.length}.`;
+  stateLine.textContent = findings.length ? "" : "No upstream TLS problems found.";
+  list.append(...findings.map(findingItem));
 }
 
 function findingItem(finding) {
@@ -159,6 +155,7 @@ async function showRule(code) {
 function renderCauses(result) {
   const causes = $("causes");
   causes.replaceChildren();
+  $("unexplained").replaceChildren();
   const chain = result.chain;
   $("chain-summary").replaceChildren(...(chain ? [chain.error
     ? el("p", { className: "state error", text: chain.error })
@@ -172,7 +169,7 @@ function renderCauses(result) {
   $("causes-state").textContent = diagnosis.causes.length ? "" : "The evidence points at no known cause.";
   causes.append(...diagnosis.causes.map(causeItem));
   if (diagnosis.unexplained.length) {
-    causes.append(el("details", { className: "unexplained" }, el("summary", { text: `${diagnosis.unexplained.length} log line(s) not about upstream TLS` }),
+    $("unexplained").append(el("details", { className: "unexplained" }, el("summary", { text: `${diagnosis.unexplained.length} log line(s) not about upstream TLS` }),
       el("pre", { text: diagnosis.unexplained.join("\n") })));
   }
 }
@@ -203,15 +200,17 @@ function renderFix(result, payload) {
   for (const id of ["copy-fixed", "download-fixed"]) $(id).disabled = !fix;
   const bundle = result.chain?.ca_bundle;
   $("download-ca").disabled = !bundle?.pem;
-  $("download-ca").title = bundle?.pem ? `Trust anchor: ${bundle.subject}` : bundle?.error ?? "Paste the chain the upstream presents to get its CA bundle";
+  $("ca-hint").textContent = bundle?.pem ? `CA bundle: ${bundle.subject}, as ${bundle.file_name}.`
+    : bundle?.error ?? "The CA bundle comes from the chain the upstream presents: paste it under Evidence.";
   renderProbes(result.probes ?? [], result.probes_total ?? 0);
   if (!fix) {
-    $("fix-state").textContent = result.diagnostics?.length ? "Fix the parse error first." : "The fixed config appears here.";
+    $("fix-state").textContent = result.diagnostics?.length ? "Fix the parse error first."
+      : result.option_problems.length ? "Correct the fix options first (see above)." : "The fixed config appears here.";
     return;
   }
   $("fix-state").textContent = fix.changed ? "" : "Nothing to change: the config comes back byte for byte.";
   const items = [
-    ...distinct(fix.applied, (a) => `${a.code} ${a.title}`).map((a) => el("li", { className: "applied" }, `${a.code}: `, inlineCode(a.title))),
+    ...fix.applied.map((a) => el("li", { className: "applied" }, `${a.code} (line ${a.line}): `, inlineCode(a.title))),
     ...fix.notes.map((n) => el("li", { className: "note" }, inlineCode(n))),
     ...fix.placeholders.map((p) => el("li", { className: "todo" }, "Fill in: ", inlineCode(p))),
     ...fix.outstanding.map((o) => el("li", { className: "todo" }, "Not done: ", inlineCode(o))),
@@ -219,11 +218,6 @@ function renderFix(result, payload) {
   ];
   if (items.length) notes.append(el("ul", {}, items));
   if (fix.changed) state.diff = createDiff($("diff-view"), payload.config, fix.text);
-}
-
-function distinct(items, key) {
-  const seen = new Set();
-  return items.filter((item) => !seen.has(key(item)) && seen.add(key(item)));
 }
 
 function probeItem(probe) {
@@ -257,11 +251,6 @@ function fixedName() {
   return state.fileName ? state.fileName.replace(/(\.conf)?$/, ".fixed$1") : "nginx-fixed.conf";
 }
 
-function caName() {
-  const path = state.sent?.options.ca_file.trim() || "/etc/nginx/certs/upstream-ca.pem";
-  return path.split("/").pop() || "upstream-ca.pem";
-}
-
 function showTab(which) {
   const diff = which === "diff";
   $("tab-diff").setAttribute("aria-selected", String(diff));
@@ -270,9 +259,11 @@ function showTab(which) {
   $("fixed-view").hidden = diff;
 }
 
+// Decoded as the CLI reads a file: UTF-8 with a byte-order mark kept.
+// (Bytes that are not UTF-8 become U+FFFD here; the CLI keeps them.)
 async function openFile(file) {
   state.fileName = file.name;
-  editor.setText(await file.text());
+  editor.setText(new TextDecoder("utf-8", { ignoreBOM: true }).decode(await file.arrayBuffer()));
 }
 
 function wire() {
@@ -289,8 +280,9 @@ function wire() {
   zone.addEventListener("dragover", (event) => { event.preventDefault(); zone.classList.add("dropping"); });
   zone.addEventListener("dragleave", () => zone.classList.remove("dropping"));
   zone.addEventListener("drop", (event) => {
-    event.preventDefault();
     zone.classList.remove("dropping");
+    if (event.defaultPrevented) return; // the editor took it
+    event.preventDefault();
     const file = event.dataTransfer.files[0];
     if (file) openFile(file);
   });
@@ -298,7 +290,7 @@ function wire() {
   $("tab-fixed").addEventListener("click", () => showTab("fixed"));
   $("copy-fixed").addEventListener("click", (event) => copyText(state.result.fix.text, event.target));
   $("download-fixed").addEventListener("click", () => download(fixedName(), state.result.fix.text));
-  $("download-ca").addEventListener("click", () => download(caName(), state.result.chain.ca_bundle.pem));
+  $("download-ca").addEventListener("click", () => download(state.result.chain.ca_bundle.file_name, state.result.chain.ca_bundle.pem));
   $("copy-redacted").addEventListener("click", (event) => copyText(state.result.redaction.text, event.target));
   $("share-link").addEventListener("click", async (event) => copyText(await shareLink(state.result.redaction.text), event.target));
 }

@@ -14,20 +14,15 @@ export class CoreClient {
     this.pending = new Map();
     this.latest = new Map();
     this.nextId = 1;
-    this.phase = "starting";
     this.ready = false;
     this.worker.onmessage = (event) => this.receive(event.data, onStatus);
     for (const message of boot.early.splice(0)) this.receive(message, onStatus);
-    this.worker.onerror = (event) => {
-      this.phase = "error";
-      onStatus("error", event.message || "the worker could not start");
-    };
+    this.worker.onerror = (event) => onStatus("error", event.message || "the worker could not start");
   }
 
   receive(message, onStatus) {
     if (!message || message.v !== PROTOCOL) return;
     if (message.type === "status") {
-      this.phase = message.phase;
       this.ready = message.phase === "ready";
       onStatus(message.phase, message.detail);
       return;
@@ -44,13 +39,14 @@ export class CoreClient {
     }
   }
 
-  // latestOnly: a reply is only delivered if no newer request of this type was sent.
+  // latestOnly: only the newest request of this type matters — the worker
+  // skips older ones still queued, and their replies are dropped here.
   request(type, payload, { latestOnly = false } = {}) {
     const id = this.nextId++;
     if (latestOnly) this.latest.set(type, id);
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, type, latestOnly });
-      this.worker.postMessage({ v: PROTOCOL, id, type, payload });
+      this.worker.postMessage({ v: PROTOCOL, id, type, payload, latest: latestOnly });
     });
   }
 }

@@ -56,10 +56,14 @@ export function markdown(text) {
 }
 
 export async function copyText(text, button) {
-  await navigator.clipboard.writeText(text);
-  const label = button.textContent;
-  button.textContent = "Copied";
-  setTimeout(() => { button.textContent = label; }, 1200);
+  button.dataset.label ??= button.textContent;
+  try {
+    await navigator.clipboard.writeText(text);
+    button.textContent = "Copied";
+  } catch {
+    button.textContent = "Copy failed";
+  }
+  setTimeout(() => { button.textContent = button.dataset.label; }, 1200);
 }
 
 export function download(filename, text) {

@@ -25,6 +25,7 @@ const highlight = HighlightStyle.define([
 
 const language = StreamLanguage.define(nginx);
 
+// label: the ARIA attribute that names the editor.
 function base(label, testid) {
   return [
     lineNumbers(),
@@ -32,17 +33,17 @@ function base(label, testid) {
     drawSelection(),
     language,
     syntaxHighlighting(highlight),
-    EditorView.contentAttributes.of({ "aria-label": label, ...(testid ? { "data-testid": testid } : {}) }),
+    EditorView.contentAttributes.of({ ...label, ...(testid ? { "data-testid": testid } : {}) }),
   ];
 }
 
-export function createEditor(parent, { onChange, initial = "" }) {
+export function createEditor(parent, { onChange, onDropFile, initial = "" }) {
   const view = new EditorView({
     parent,
     state: EditorState.create({
       doc: initial,
       extensions: [
-        ...base("nginx config", "editor"),
+        ...base({ "aria-labelledby": "editor-label" }, "editor"),
         // Only \n ends a line, so a CRLF or lone-CR paste keeps its bytes
         // (the core preserves them too) instead of being normalised.
         EditorState.lineSeparator.of("\n"),
@@ -55,6 +56,16 @@ export function createEditor(parent, { onChange, initial = "" }) {
         placeholder("server {\n    location /api/ {\n        proxy_pass https://10.0.1.45:8443;\n    }\n}"),
         EditorView.lineWrapping,
         keymap.of([...defaultKeymap, ...historyKeymap, ...searchKeymap, indentWithTab]),
+        // A dropped file replaces the text (CodeMirror would insert it at the drop point).
+        EditorView.domEventHandlers({
+          drop(event) {
+            const file = event.dataTransfer?.files?.[0];
+            if (!file) return false;
+            event.preventDefault();
+            onDropFile(file);
+            return true;
+          },
+        }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) onChange(update.state.doc.toString());
         }),
@@ -95,12 +106,12 @@ export function createEditor(parent, { onChange, initial = "" }) {
 
 // Side by side, read-only; the diff computation is bounded so a huge paste
 // never freezes the page (past the bound the diff is coarser, not wrong).
-export function createDiff(parent, original, fixed) {
+export function createDiff(parent, original, fixed, labels = ["original config", "fixed config"]) {
   const readOnly = [EditorState.readOnly.of(true), EditorView.editable.of(false)];
   return new MergeView({
     parent,
-    a: { doc: original, extensions: [...base("original config"), ...readOnly] },
-    b: { doc: fixed, extensions: [...base("fixed config"), ...readOnly] },
+    a: { doc: original, extensions: [...base({ "aria-label": labels[0] }), ...readOnly] },
+    b: { doc: fixed, extensions: [...base({ "aria-label": labels[1] }), ...readOnly] },
     highlightChanges: true,
     gutter: true,
     collapseUnchanged: { margin: 3, minSize: 8 },

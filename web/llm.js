@@ -1,47 +1,73 @@
 // "Ask an LLM": the one request this page can make to another origin, and
 // only when the person presses Send. The core builds the request from
-// redacted text, decodes the stream and checks the answer; this module moves
+// redacted text, decodes the reply and checks the answer; this module moves
 // bytes between the endpoint and the worker, and holds the key.
+import { StaleReply } from "./client.js";
 import { createDiff } from "./editor.js";
 import { el, inlineCode } from "./dom.js";
+import { KeyStore } from "./keys.js";
 
 const $ = (id) => document.getElementById(id);
 // The longest wait for the connection or for the next streamed piece.
 const IDLE_TIMEOUT_MS = 120_000;
-const STORAGE_PREFIX = "upstream-tls:llm-key:";
+// Error bodies are read this far (as the CLI does) before the core words them.
+const ERROR_BODY_LIMIT = 65_536;
+const MASK = "••••";
 
 export function setupLlm({ core, inputs, toolFix }) {
-  const llm = { providers: {}, prepared: null, preparedFor: null, controller: null, diff: null, answer: null, streams: 0 };
+  const llm = { providers: {}, prepared: null, controller: null, diff: null, answer: null, streams: 0, generation: 0 };
+  const keys = new KeyStore();
+  const fields = new Map(); // provider -> {base, model} typed for it
   const panel = $("llm-panel");
+  let shownProvider = $("llm-provider").value;
   const provider = () => $("llm-provider").value;
-  const level = () => (document.querySelector("input[name=llm-level]:checked").value === "topology");
+  const topology = () => document.querySelector("input[name=llm-level]:checked").value === "topology";
 
-  function storageKey() {
-    return STORAGE_PREFIX + provider();
+  // The origin the key field belongs to: the base URL's, else the provider's default.
+  function origin() {
+    try {
+      return new URL($("llm-base-url").value.trim() || llm.providers[provider()]?.base_url).origin;
+    } catch {
+      return null;
+    }
   }
 
-  function showRemembered() {
-    const saved = localStorage.getItem(storageKey());
-    $("llm-remember").checked = saved !== null;
-    if (saved !== null) $("llm-key").value = saved;
-    rememberNote();
+  // The key field shows the key kept for the current provider and endpoint.
+  function showKey() {
+    const where = origin();
+    $("llm-key").value = where ? keys.get(provider(), where) : "";
+    $("llm-remember").checked = where !== null && keys.remembered(provider(), where);
+    showNote();
   }
 
-  function rememberNote() {
-    $("llm-remember-note").textContent = $("llm-remember").checked
-      ? `Stored in this browser's localStorage for this site (key "${storageKey()}"), in clear text; untick to delete it.`
-      : "Kept in this tab's memory only; gone when you close it.";
+  function showNote() {
+    const where = origin();
+    $("llm-remember-note").textContent = !where ? "Give a valid base URL: the key is kept per endpoint."
+      : $("llm-remember").checked
+        ? `Stored in this browser's localStorage for ${location.origin} (readable by every page on that origin), in clear text, for ${where} only; untick to delete it.`
+        : `Kept in this tab's memory for ${where} only; gone when you close the tab.`;
   }
 
-  function remember() {
-    if ($("llm-remember").checked && $("llm-key").value) localStorage.setItem(storageKey(), $("llm-key").value);
-    else localStorage.removeItem(storageKey());
-    rememberNote();
+  function storeKey() {
+    const where = origin();
+    if (where) keys.set(provider(), where, $("llm-key").value.trim(), $("llm-remember").checked);
+    showNote();
+  }
+
+  function switchProvider() {
+    fields.set(shownProvider, { base: $("llm-base-url").value, model: $("llm-model").value });
+    shownProvider = provider();
+    const saved = fields.get(shownProvider) ?? { base: "", model: "" };
+    $("llm-base-url").value = saved.base;
+    $("llm-model").value = saved.model;
+    fillDefaults();
+    showKey();
+    refresh();
   }
 
   function fillDefaults() {
     const defaults = llm.providers[provider()] ?? {};
-    $("llm-base-url").placeholder = defaults.base_url ?? "http://localhost:11434/v1";
+    $("llm-base-url").placeholder = defaults.base_url ?? "required, e.g. http://localhost:11434/v1";
     $("llm-model").placeholder = defaults.model ?? "";
     $("llm-key").placeholder = defaults.key_required ? "required" : "optional";
   }
@@ -51,7 +77,7 @@ export function setupLlm({ core, inputs, toolFix }) {
     return {
       provider: provider(), model: $("llm-model").value, base_url: $("llm-base-url").value,
       config: page.config, log: page.log, chain: page.chain, options: page.options, name: page.name,
-      topology: level(),
+      topology: topology(), has_key: Boolean($("llm-key").value.trim()),
     };
   }
 
@@ -60,33 +86,38 @@ export function setupLlm({ core, inputs, toolFix }) {
     $("llm-state").className = `llm-state ${kind}`;
   }
 
+  // Send is only enabled for the preview of the inputs as they are now: any
+  // change makes a new generation, and older previews are discarded.
   let timer = null;
   function refresh() {
+    llm.generation++;
+    llm.prepared = null;
+    $("llm-send").disabled = true;
     if (!panel.open || !core.ready) return;
     clearTimeout(timer);
-    $("llm-send").disabled = true;
     timer = setTimeout(preview, 250);
   }
 
   async function preview() {
+    timer = null;
+    const generation = llm.generation;
     const wanted = request();
     if (!wanted.config.trim()) {
-      llm.prepared = null;
       $("llm-preview").textContent = "Paste a config first: the request is built from it.";
       return;
     }
     try {
       const prepared = await core.request("llm_prepare", wanted, { latestOnly: true });
-      llm.prepared = prepared;
-      llm.preparedFor = wanted;
+      if (generation !== llm.generation) return;
+      llm.prepared = { ...prepared, wanted };
       $("llm-preview").textContent = prepared.preview;
+      $("llm-notes").textContent = prepared.notes.join(" ");
       $("llm-send").disabled = llm.controller !== null;
-      setState(Object.keys(prepared.redaction_summary).length
-        ? `Redacted: ${Object.entries(prepared.redaction_summary).map(([kind, n]) => `${n} ${kind}`).join(", ")}.`
+      const summary = Object.entries(prepared.redaction_summary);
+      setState(summary.length ? `Redacted: ${summary.map(([kind, n]) => `${n} ${kind}`).join(", ")}.`
         : "Nothing needed redacting.");
     } catch (error) {
-      if (error.name === "StaleReply" || error.message === "superseded") return;
-      llm.prepared = null;
+      if (error instanceof StaleReply || generation !== llm.generation) return;
       $("llm-preview").textContent = "";
       setState(error.message.replace(/^llm_prepare: /, ""), "error");
     }
@@ -99,30 +130,24 @@ export function setupLlm({ core, inputs, toolFix }) {
   }
 
   // Why a fetch that never got an HTTP status failed, in words a person can act on.
-  function networkReason(url, blocked) {
-    const origin = new URL(url).origin;
+  function networkReason(target, blocked) {
     if (blocked) {
-      return `The page's Content-Security-Policy blocked the request to ${origin}: it is not one of the origins this ` +
-        "build allows. Rebuild with `python build/build.py --allow-origin " + origin + "` to allow it.";
+      return `The page's Content-Security-Policy blocked the request to ${target}: it is not one of the origins this ` +
+        "build allows. Rebuild with `python build/build.py --allow-origin " + target + "` to allow it.";
     }
-    return `The request to ${origin} failed before any answer: the endpoint may not allow calls from a browser ` +
+    return `The request to ${target} failed before any answer: the endpoint may not allow calls from a browser ` +
       "(CORS — for a local server, allow this page's origin, e.g. OLLAMA_ORIGINS), may be down, or the URL is wrong.";
+  }
+
+  // What the core may see of an error response: never the key, and not unbounded.
+  function masked(text, key) {
+    const cut = text.slice(0, ERROR_BODY_LIMIT);
+    return key ? cut.split(key).join(MASK) : cut;
   }
 
   async function send() {
     const prepared = llm.prepared;
-    const wanted = llm.preparedFor;
-    const key = $("llm-key").value.trim();
     if (!prepared) return;
-    if (prepared.key_required && !key) {
-      setState("Enter your API key first.", "error");
-      return;
-    }
-    remember();
-    warn([]);
-    $("llm-result").hidden = true;
-    $("llm-stream").hidden = false;
-    $("llm-stream").textContent = "";
     const controller = new AbortController();
     llm.controller = controller;
     $("llm-send").disabled = true;
@@ -131,10 +156,21 @@ export function setupLlm({ core, inputs, toolFix }) {
     const blocked = [];
     const onViolation = (event) => blocked.push(event.blockedURI);
     document.addEventListener("securitypolicyviolation", onViolation);
-    const headers = { ...prepared.headers };
-    if (key) headers[prepared.key_header] = prepared.key_prefix + key;
-    setState(`Sending to ${new URL(prepared.url).origin}…`);
+    const fixAtSend = toolFix();
     try {
+      const target = new URL(prepared.url).origin;
+      const key = keys.get(prepared.provider, target);
+      if (prepared.key_required && !key) {
+        setState(`Enter your API key for ${target} first.`, "error");
+        return;
+      }
+      warn([]);
+      $("llm-result").hidden = true;
+      $("llm-stream").hidden = false;
+      $("llm-stream").textContent = "";
+      const headers = { ...prepared.headers };
+      if (key) headers[prepared.key_header] = prepared.key_prefix + key;
+      setState(`Sending to ${target}…`);
       let response;
       try {
         response = await fetch(prepared.url, {
@@ -143,20 +179,21 @@ export function setupLlm({ core, inputs, toolFix }) {
         });
       } catch (error) {
         if (controller.signal.aborted) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        setState(networkReason(prepared.url, blocked.length > 0), "error");
+        await new Promise((resolve) => setTimeout(resolve, 0)); // let the CSP report arrive
+        setState(networkReason(target, blocked.length > 0), "error");
         return;
       }
       if (!response.ok) {
-        const body = await response.text();
+        const responseHeaders = Object.fromEntries([...response.headers].map(([name, value]) => [name, masked(value, key)]));
         const { message } = await core.request("llm_error", {
-          provider: prepared.provider, status: response.status, body, headers: Object.fromEntries(response.headers),
+          provider: prepared.provider, status: response.status, body: masked(await response.text(), key),
+          headers: responseHeaders,
         });
         setState(message, "error");
         return;
       }
       const id = String(++llm.streams);
-      await core.request("llm_stream", { id, provider: prepared.provider });
+      await core.request("llm_stream", { id, provider: prepared.provider, content_type: response.headers.get("content-type") ?? "" });
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       setState("Receiving…");
       for (;;) {
@@ -168,7 +205,7 @@ export function setupLlm({ core, inputs, toolFix }) {
         $("llm-stream").textContent += text;
       }
       const streamed = await core.request("llm_stream", { id, finish: true });
-      await check(streamed, wanted, prepared);
+      await check(streamed, prepared, fixAtSend);
     } catch (error) {
       if (controller.signal.aborted) {
         setState(controller.signal.reason === "timeout"
@@ -182,16 +219,17 @@ export function setupLlm({ core, inputs, toolFix }) {
       document.removeEventListener("securitypolicyviolation", onViolation);
       llm.controller = null;
       $("llm-cancel").disabled = true;
-      $("llm-send").disabled = !llm.prepared;
+      $("llm-send").disabled = llm.prepared === null;
     }
   }
 
-  async function check(streamed, wanted, prepared) {
+  async function check(streamed, prepared, fixAtSend) {
+    const { wanted } = prepared;
     const problems = streamed.problems.map((message) => ({ kind: "stream", severity: "warning", message }));
     const checked = await core.request("llm_check", {
       answer: streamed.text, config: wanted.config, mapping: prepared.mapping, options: wanted.options, name: wanted.name,
     });
-    llm.answer = { checked, original: wanted.config };
+    llm.answer = { checked, original: wanted.config, fix: fixAtSend };
     $("llm-stream").hidden = true;
     warn([...problems, ...checked.warnings]);
     $("llm-explanation").replaceChildren(...checked.explanation.split(/\n{2,}/).filter(Boolean)
@@ -213,26 +251,28 @@ export function setupLlm({ core, inputs, toolFix }) {
     $("llm-tab-fix").setAttribute("aria-selected", String(against === "fix"));
     const answer = llm.answer;
     if (!answer || answer.checked.code === null) return;
-    const base = against === "fix" ? toolFix() ?? answer.original : answer.original;
-    llm.diff = createDiff($("llm-diff"), base, answer.checked.code);
+    const base = against === "fix" && answer.fix !== null ? answer.fix : answer.original;
+    const labels = [against === "fix" ? "the tool's fix" : "your config", "the LLM's answer"];
+    llm.diff = createDiff($("llm-diff"), base, answer.checked.code, labels);
   }
 
-  $("llm-provider").addEventListener("change", () => { fillDefaults(); showRemembered(); refresh(); });
-  for (const id of ["llm-base-url", "llm-model"]) $(id).addEventListener("input", refresh);
+  $("llm-provider").addEventListener("change", switchProvider);
+  $("llm-base-url").addEventListener("input", () => { showKey(); refresh(); });
+  $("llm-model").addEventListener("input", refresh);
   for (const radio of document.querySelectorAll("input[name=llm-level]")) radio.addEventListener("change", refresh);
-  $("llm-key").addEventListener("input", () => { if ($("llm-remember").checked) remember(); });
-  $("llm-remember").addEventListener("change", remember);
+  $("llm-key").addEventListener("input", () => { storeKey(); refresh(); });
+  $("llm-remember").addEventListener("change", storeKey);
   panel.addEventListener("toggle", refresh);
   $("llm-send").addEventListener("click", send);
   $("llm-cancel").addEventListener("click", () => llm.controller?.abort("cancelled"));
   $("llm-tab-original").addEventListener("click", () => showDiff("original"));
   $("llm-tab-fix").addEventListener("click", () => showDiff("fix"));
-  showRemembered();
 
   return {
     async ready() {
       llm.providers = await core.request("llm_providers", {});
       fillDefaults();
+      showKey();
       refresh();
     },
     refresh,

@@ -1,9 +1,24 @@
 // Share links carry only the *redacted* config, compressed, in the URL
 // fragment (#share=…), which browsers never send to a server.
 const PREFIX = "#share=";
+// A link is opened by someone else: a hostile one must not inflate without end.
+const MAX_SHARED_BYTES = 4 * 1024 * 1024;
 
-async function pipe(bytes, stream) {
-  return new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(stream)).arrayBuffer());
+async function pipe(bytes, stream, limit = Infinity) {
+  const reader = new Blob([bytes]).stream().pipeThrough(stream).getReader();
+  const parts = [];
+  let size = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > limit) {
+      await reader.cancel();
+      throw new RangeError("shared text too large");
+    }
+    parts.push(value);
+  }
+  return new Uint8Array(await new Blob(parts).arrayBuffer());
 }
 
 function toBase64Url(bytes) {
@@ -28,7 +43,8 @@ export async function shareLink(redactedText) {
 export async function readShared(hash) {
   if (!hash.startsWith(PREFIX)) return null;
   try {
-    const bytes = await pipe(fromBase64Url(hash.slice(PREFIX.length)), new DecompressionStream("deflate-raw"));
+    const bytes = await pipe(fromBase64Url(hash.slice(PREFIX.length)), new DecompressionStream("deflate-raw"),
+      MAX_SHARED_BYTES);
     return new TextDecoder().decode(bytes);
   } catch {
     return null;

@@ -1,19 +1,24 @@
-// Offline after the first visit: every file of this build is cached under a
-// versioned name at install; a new build (new name) replaces the old cache.
-// The build fills in BUILD_VERSION and BUILD_FILES. Install fetches bypass
-// the HTTP cache: otherwise a new build could cache the old build's files.
-const CACHE = "upstream-tls-" + BUILD_VERSION;
+// Offline after the first visit: every file of this build is cached at
+// install under a name made of this copy's scope and the build's content
+// hash; activating a new build deletes this scope's older caches only (two
+// copies on one origin, say staging and production, keep theirs). The new
+// build takes over when no tab runs the old one, so a page never mixes two
+// builds. Install fetches revalidate with the server (a new build must not
+// cache the old build's files from the HTTP cache).
+// The build fills in BUILD_VERSION and BUILD_FILES.
+const PREFIX = `upstream-tls ${self.registration.scope} `;
+const CACHE = PREFIX + BUILD_VERSION;
 const FILES = BUILD_FILES;
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES.map((file) => new Request(file, { cache: "reload" })))).then(() => self.skipWaiting()));
+  event.waitUntil(caches.open(CACHE).then((cache) =>
+    cache.addAll(FILES.map((file) => new Request(file, { cache: "no-cache" })))));
 });
 
 self.addEventListener("activate", (event) => {
-  event.waitUntil(caches.keys()
-    .then((names) => Promise.all(names.filter((name) => name.startsWith("upstream-tls-") && name !== CACHE)
-      .map((name) => caches.delete(name))))
-    .then(() => self.clients.claim()));
+  event.waitUntil(caches.keys().then((names) => Promise.all(names
+    .filter((name) => name.startsWith(PREFIX) && name !== CACHE)
+    .map((name) => caches.delete(name)))));
 });
 
 self.addEventListener("fetch", (event) => {

@@ -1,13 +1,12 @@
 // The module Web Worker that runs the Python core in Pyodide. It only moves
 // JSON between the page and upstream_tls.bridge; every decision is Python's.
-// Protocol: request {v:1, id, type, payload} -> reply {v:1, id, ok, result|error};
-// progress {v:1, type:"status", phase, detail?}.
+// Protocol: request {v:1, id, type, payload, latest?} -> reply {v:1, id, ok, result|error};
+// progress {v:1, type:"status", phase, detail?}. A request marked `latest`
+// that a newer one of its type follows in the queue is answered {stale: true}
+// without running.
 import { loadPyodide } from "./pyodide/pyodide.mjs";
 
 const PROTOCOL = 1;
-// Request types where only the newest pending request matters: an older one
-// still queued when a newer arrives is answered {stale: true} without running.
-const LATEST_ONLY = new Set(["analyze"]);
 
 const post = (message) => self.postMessage({ v: PROTOCOL, ...message });
 const status = (phase, detail) => post({ type: "status", phase, detail });
@@ -45,7 +44,7 @@ async function drain() {
   const handle = await python.catch(() => null);
   while (queue.length) {
     const request = queue.shift();
-    if (LATEST_ONLY.has(request.type) && queue.some((later) => later.type === request.type)) {
+    if (request.latest && queue.some((later) => later.type === request.type)) {
       post({ id: request.id, ok: false, stale: true, error: "superseded by a newer request" });
       continue;
     }

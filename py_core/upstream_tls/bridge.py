@@ -10,6 +10,8 @@ certificates, diagnosis) is imported on first use: the page is ready sooner.
 from __future__ import annotations
 
 import json
+import posixpath
+import re
 from collections.abc import Callable
 
 from . import engine
@@ -17,10 +19,9 @@ from .options import Options, parse_ssl_name, parse_version
 from .parse import DEFAULT_NAME
 from .probe import probes
 from .redact import redact
-from .render import diagnostic_payload, finding_payload
+from .render import diagnostic_payload, finding_payload, rule_doc
 from .rules import RULES_BY_CODE, Context
 
-PROTOCOL_VERSION = 1
 # The page lists this many upstreams' openssl commands; the rest are counted.
 SHOWN_PROBES = 20
 
@@ -30,7 +31,8 @@ class BadRequest(ValueError):
 
 
 def options_from(payload: dict) -> tuple[Options, list[str]]:
-    """Options from the page's form, and one message per field it could not use."""
+    """Options from the page's form fields, and one message per field that
+    cannot be used (the CLI refuses the same values with exit 2)."""
     problems = []
     version = None
     if (payload.get("nginx_version") or "").strip():
@@ -39,19 +41,17 @@ def options_from(payload: dict) -> tuple[Options, list[str]]:
         except ValueError as exc:
             problems.append(f"nginx version: {exc}")
     names = []
-    for text in payload.get("ssl_names") or ():
-        if text.strip():
+    for text in re.split(r"[\s,]+", payload.get("ssl_names") or ""):
+        if text:
             try:
-                names.append(parse_ssl_name(text.strip()))
+                names.append(parse_ssl_name(text))
             except ValueError as exc:
                 problems.append(f"TLS name: {exc}")
     mode = payload.get("mode") or "production"
     if mode not in ("production", "dev"):
         raise BadRequest(f"mode: {mode!r} is neither production nor dev")
-    options = Options(mode=mode, nginx_version=version, ca_file=(payload.get("ca_file") or "").strip() or None,
-                      ssl_names=tuple(names), client_cert=(payload.get("client_cert") or "").strip() or None,
-                      client_key=(payload.get("client_key") or "").strip() or None)
-    return options, problems
+    return Options(mode=mode, nginx_version=version, ca_file=(payload.get("ca_file") or "").strip() or None,
+                   ssl_names=tuple(names)), problems
 
 
 def _finding(finding) -> dict:
@@ -76,8 +76,9 @@ def _fix_payload(result) -> dict:
     }
 
 
-def _chain(text: str) -> tuple[object | None, dict | None]:
-    """(chain, its payload) or (None, an error payload) for the pasted chain."""
+def _chain(text: str, options: Options) -> tuple[object | None, dict | None]:
+    """(chain, its payload) or (None, an error payload) for the pasted chain;
+    the CA bundle is named after the trust file the fix writes."""
     if not text.strip():
         return None, None
     from .certs import ChainError, read_chain
@@ -88,7 +89,8 @@ def _chain(text: str) -> tuple[object | None, dict | None]:
     payload = {"summary": chain.summary_lines(), **chain.to_dict()}
     try:
         anchor = chain.trust_anchor_pem()
-        payload["ca_bundle"] = {"pem": anchor, "subject": chain.trust_anchor.subject}
+        payload["ca_bundle"] = {"pem": anchor, "subject": chain.trust_anchor.subject,
+                                "file_name": posixpath.basename(options.trust_path) or "upstream-ca.pem"}
     except ChainError as exc:
         payload["ca_bundle"] = {"error": str(exc)}
     return chain, payload
@@ -101,7 +103,7 @@ def analyze(payload: dict) -> dict:
     name = payload.get("name") or DEFAULT_NAME
     options, option_problems = options_from(payload.get("options") or {})
     log_text = payload.get("log", "")
-    chain, chain_payload = _chain(payload.get("chain", ""))
+    chain, chain_payload = _chain(payload.get("chain", ""), options)
     events = []
     if log_text.strip():
         from .logs import read_log
@@ -120,6 +122,9 @@ def analyze(payload: dict) -> dict:
     if report.diagnostics:
         return {**result, "empty": False, "diagnostics": [diagnostic_payload(d) for d in report.diagnostics],
                 "findings": [], "diagnosis": None, "fix": None, "probes": [], "probes_total": 0}
+    if option_problems:
+        return {**result, "empty": False, "diagnostics": [], "findings": [_finding(f) for f in report.findings],
+                "diagnosis": None, "fix": None, "probes": [], "probes_total": 0}
     evidence = bool(events) or chain is not None
     if evidence:
         from .diagnose import diagnose, evidence_fix
@@ -137,7 +142,6 @@ def analyze(payload: dict) -> dict:
 
 def rule(payload: dict) -> dict:
     """A rule's documentation (the same markdown as docs/rules.md)."""
-    from .render import rule_doc
     code = str(payload.get("code", "")).upper()
     if code not in RULES_BY_CODE:
         raise BadRequest(f"code: no rule {code!r}")
@@ -153,13 +157,14 @@ def _llm_options(payload: dict) -> Options:
 def llm_providers(_payload: dict) -> dict:
     """Each provider's defaults, for the page's form."""
     from .llm import PROVIDERS
-    return {name: {"label": provider.label, "base_url": provider.default_base_url, "model": provider.default_model,
+    return {name: {"base_url": provider.default_base_url, "model": provider.default_model,
                    "key_required": provider.key_required} for name, provider in PROVIDERS.items()}
 
 
 def llm_prepare(payload: dict) -> dict:
     """The exact request the LLM would get, built from redacted text only.
-    The key is not part of it: the page adds it to `key_header` at send time."""
+    The key is not part of it: the page adds it to `key_header` at send time
+    (`has_key`: the preview shows that header, masked)."""
     from .llm import LLMError, prepare
     from .parse import InputError
     try:
@@ -169,7 +174,7 @@ def llm_prepare(payload: dict) -> dict:
                            topology=bool(payload.get("topology")), name=payload.get("name") or DEFAULT_NAME)
     except (LLMError, InputError) as exc:
         raise BadRequest(str(exc)) from None
-    return prepared.to_dict()
+    return {**prepared.to_dict(), "preview": prepared.preview("••••" if payload.get("has_key") else None)}
 
 
 # Streams being decoded, by the page's id: the wire format is parsed here,
@@ -179,13 +184,14 @@ MAX_STREAMS = 4
 
 
 def llm_stream(payload: dict) -> dict:
-    """`{id, provider}` starts a stream, `{id, chunk}` feeds it (-> new text),
-    `{id, finish: true}` ends it (-> the whole answer and how it ended)."""
-    from .llm import LLMError, StreamDecoder
+    """`{id, provider, content_type}` starts a stream, `{id, chunk}` feeds it
+    (-> the new text), `{id, finish: true}` ends it (-> the whole answer and
+    how it ended). A server that ignored `stream` sends one JSON body."""
+    from .llm import LLMError, decoder_for
     stream_id = str(payload.get("id", ""))
     if "provider" in payload:
         try:
-            decoder = StreamDecoder(payload["provider"])
+            decoder = decoder_for(payload["provider"], str(payload.get("content_type", "")))
         except LLMError as exc:
             raise BadRequest(str(exc)) from None
         while len(_STREAMS) >= MAX_STREAMS:
@@ -223,14 +229,10 @@ def llm_check(payload: dict) -> dict:
     return checked.to_dict()
 
 
-def version(_payload: dict) -> dict:
-    from . import __version__
-    return {"version": __version__, "protocol": PROTOCOL_VERSION}
-
-
 HANDLERS: dict[str, Callable[[dict], dict]] = {
-    "analyze": analyze, "rule": rule, "version": version,
-    "llm_providers": llm_providers, "llm_prepare": llm_prepare, "llm_stream": llm_stream, "llm_error": llm_error, "llm_check": llm_check,
+    "analyze": analyze, "rule": rule,
+    "llm_providers": llm_providers, "llm_prepare": llm_prepare, "llm_stream": llm_stream, "llm_error": llm_error,
+    "llm_check": llm_check,
 }
 
 

@@ -143,13 +143,50 @@ def test_the_key_is_kept_in_memory_unless_remembered(page, llm_stub, context):
     send(page)
     assert page.page.evaluate("() => ({...localStorage})") == {}
     page.page.locator("#llm-remember").check()
-    assert page.page.evaluate("() => localStorage.getItem('upstream-tls:llm-key:openai')") == KEY
+    slot = f"upstream-tls:llm-key:openai:{llm_stub.url}"
+    assert page.page.evaluate("() => ({...localStorage})") == {slot: KEY}
     expect(page.page.locator("#llm-remember-note")).to_contain_text("localStorage")
     page.page.reload()
     page.page.locator("#llm-panel > summary").click()
+    page.hook("llm-base-url").fill(llm_stub.url + "/v1")
     expect(page.hook("llm-key")).to_have_value(KEY)
     page.page.locator("#llm-remember").uncheck()
     assert page.page.evaluate("() => ({...localStorage})") == {}
+
+
+def test_a_key_is_never_offered_to_another_endpoint(page, llm_stub):
+    ask(page, llm_stub)
+    page.hook("llm-provider").select_option("anthropic")
+    expect(page.hook("llm-key")).to_have_value("")
+    expect(page.hook("llm-base-url")).to_have_value("")
+    page.hook("llm-provider").select_option("openai")
+    expect(page.hook("llm-base-url")).to_have_value(llm_stub.url + "/v1")
+    expect(page.hook("llm-key")).to_have_value(KEY)
+    page.hook("llm-provider").select_option("openai-compatible")
+    page.hook("llm-base-url").fill(llm_stub.url + "/compat/v1")
+    expect(page.hook("llm-key")).to_have_value("")
+    expect(page.hook("llm-send")).to_be_enabled(timeout=30_000)
+    assert "Authorization" not in page.hook("llm-preview").text_content().split("\n\n", 1)[0]
+    send(page)
+    (sent,) = posts(llm_stub)
+    assert sent.header("Authorization") is None
+
+
+def test_preview_shows_the_optional_key_header_when_a_key_is_given(page, llm_stub):
+    preview = ask(page, llm_stub, provider="openai-compatible", base_path="/compat/v1")
+    assert "Authorization: Bearer ••••" in preview.split("\n\n", 1)[0]
+    send(page)
+    assert posts(llm_stub)[0].header("Authorization") == f"Bearer {KEY}"
+
+
+def test_an_error_body_quoting_a_non_sk_key_is_masked_before_the_core_sees_it(page, llm_stub, context):
+    odd_key = "vllm-token-51f0c2d9e8a7b6"
+    context.route(f"{llm_stub.url}/**", lambda route: route.fulfill(
+        status=401, headers={"Access-Control-Allow-Origin": "*", "Content-Type": "application/json"},
+        body=json.dumps({"error": {"message": f"invalid key: {odd_key}", "type": "invalid_request_error"}})))
+    ask(page, llm_stub, provider="openai-compatible", base_path="/compat/v1", key=odd_key)
+    state = send(page)
+    assert "rejected the API key" in state and odd_key not in state and "••••" in state
 
 
 def _corpus():

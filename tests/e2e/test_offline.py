@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from pathlib import Path
 
 from pages import READY
 from playwright.sync_api import expect
 from serve import serve_in_background
 
-from conftest import DIST
-
+DIST = Path(__file__).resolve().parents[2] / "dist"
 CACHE_NAMES = "() => caches.keys()"
 CACHED_COUNT = """async () => {
-    const names = await caches.keys();
+    const names = (await caches.keys()).filter((name) => name.startsWith('upstream-tls '));
     if (names.length !== 1) return -1;
     return (await (await caches.open(names[0])).keys()).length;
 }"""
@@ -49,7 +49,7 @@ def test_reload_offline_loads_and_analyses(page, context):
     assert ("UT002", 2) in page.findings()
 
 
-def test_a_new_build_replaces_the_old_cache(context, tmp_path):
+def test_a_new_build_replaces_this_copys_old_cache_once_no_tab_runs_it(context, tmp_path):
     import build
     copy = tmp_path / "site"
     shutil.copytree(DIST, copy)
@@ -59,14 +59,22 @@ def test_a_new_build_replaces_the_old_cache(context, tmp_path):
         page.goto(url)
         files = json.loads((copy / "build-info.json").read_text())["files"]
         cached_build(page, files)
-        old = page.evaluate(CACHE_NAMES)
+        page.reload()
+        assert page.evaluate("() => navigator.serviceWorker.controller !== null")
+        page.evaluate("() => caches.open('upstream-tls http://elsewhere/ other-copy')")
         with (copy / "app.css").open("a") as css:
             css.write("\n/* next release */\n")
         build.write_service_worker(copy, files, build.site_hash(copy, files))
-        new_name = f"upstream-tls-{build.site_hash(copy, files)}"
-        assert [new_name] != old
-        page.reload()
-        wait_for(page, CACHE_NAMES, [new_name])
+        new_name = f"upstream-tls {url} {build.site_hash(copy, files)}"
+        old_name = next(name for name in page.evaluate(CACHE_NAMES) if name.startswith(f"upstream-tls {url} "))
+        page.evaluate("() => navigator.serviceWorker.getRegistration().then((registration) => registration.update())")
+        wait_for(page, "() => navigator.serviceWorker.getRegistration().then((r) => Boolean(r.waiting))", True)
+        assert old_name in page.evaluate(CACHE_NAMES), "the new build took over while a tab ran the old one"
+        page.close()
+        page = context.new_page()
+        page.goto(url)
+        wait_for(page, "async () => (await caches.keys()).sort()",
+                 sorted([new_name, "upstream-tls http://elsewhere/ other-copy"]))
         css = page.evaluate("async (name) => (await (await caches.open(name)).match('app.css')).text()", new_name)
         assert css.endswith("/* next release */\n")
     finally:

@@ -33,7 +33,7 @@ def analyze(**payload) -> dict:
 
 
 def test_fixed_text_is_the_engines():
-    result = analyze(config=CONFIG, options={"mode": "production", "ssl_names": ["api.internal"],
+    result = analyze(config=CONFIG, options={"mode": "production", "ssl_names": "api.internal",
                                              "ca_file": "/etc/nginx/ca.pem"})
     options = Options(ssl_names=((None, "api.internal"),), ca_file="/etc/nginx/ca.pem")
     assert result["fix"]["text"] == engine.fix(CONFIG, options).text
@@ -68,12 +68,20 @@ def test_chain_that_cannot_be_read_is_one_line():
 
 @pytest.mark.parametrize(("field", "value", "expected"), [
     ("nginx_version", "one.two", "nginx version: not an nginx version"),
-    ("ssl_names", ["a b=c;"], "TLS name: not a TLS name"),
+    ("ssl_names", "api.internal 10.0.1.45=b;c", "TLS name: not a TLS name"),
 ])
-def test_bad_option_is_reported_and_the_rest_still_runs(field, value, expected):
+def test_bad_option_is_reported_and_withholds_the_fix_as_the_cli_refuses_it(field, value, expected):
     result = analyze(config=CONFIG, options={field: value})
+    assert result["option_problems"] == [result["option_problems"][0]]
     assert result["option_problems"][0].startswith(expected)
-    assert result["fix"] is not None
+    assert result["fix"] is None
+    assert {finding["code"] for finding in result["findings"]} == {"UT001", "UT005"}
+
+
+def test_tls_names_field_takes_several_names():
+    result = analyze(config=CONFIG, options={"ssl_names": " 10.0.1.45=api.internal,  other=o.internal "})
+    assert result["option_problems"] == []
+    assert "proxy_ssl_name api.internal;" in result["fix"]["text"]
 
 
 def test_redaction_hides_secrets_in_the_returned_text():
@@ -109,7 +117,7 @@ def test_rule_doc_is_the_docs_markdown():
 
 
 def test_probes_use_the_name_the_fix_will_send():
-    result = analyze(config=CONFIG, options={"ssl_names": ["api.internal"]})
+    result = analyze(config=CONFIG, options={"ssl_names": "api.internal"})
     (probe,) = result["probes"]
     assert probe["address"] == "10.0.1.45:8443" and probe["name"] == "api.internal"
     assert all("-servername api.internal" in command["command"] for command in probe["commands"])
@@ -133,5 +141,38 @@ def test_probes_are_capped_and_counted():
     assert result["probes_total"] == bridge.SHOWN_PROBES + 5
 
 
-def test_version():
-    assert call("version", {})["result"]["protocol"] == bridge.PROTOCOL_VERSION
+
+def test_ca_bundle_is_named_after_the_trust_file(tmp_path):
+    import subprocess
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-keyout", str(tmp_path / "k.pem"), "-out", str(tmp_path / "c.pem"), "-days", "2",
+                    "-subj", "/CN=api.internal"], check=True, capture_output=True)
+    result = analyze(config=CONFIG, chain=(tmp_path / "c.pem").read_text(),
+                     options={"ca_file": "/etc/nginx/ca/internal-root.pem"})
+    assert result["chain"]["ca_bundle"]["file_name"] == "internal-root.pem"
+    assert result["chain"]["ca_bundle"]["pem"] == (tmp_path / "c.pem").read_text()
+
+
+def test_a_reply_that_is_not_an_event_stream_is_read_as_one_body():
+    body = json.dumps({"choices": [{"message": {"content": "```nginx\nx;\n```"}, "finish_reason": "stop"}]})
+    assert call("llm_stream", {"id": "b", "provider": "openai", "content_type": "application/json"})["ok"]
+    assert call("llm_stream", {"id": "b", "chunk": body[:10]})["result"] == {"text": ""}
+    call("llm_stream", {"id": "b", "chunk": body[10:]})
+    finished = call("llm_stream", {"id": "b", "finish": True})["result"]
+    assert finished["text"] == "```nginx\nx;\n```" and finished["complete"] is True
+
+
+def test_preview_masks_the_key_header_only_when_a_key_is_given():
+    request = {"provider": "openai-compatible", "base_url": "http://127.0.0.1:9/v1", "config": CONFIG}
+    without = call("llm_prepare", request)["result"]["preview"].split("\n\n", 1)[0]
+    with_key = call("llm_prepare", {**request, "has_key": True})["result"]["preview"].split("\n\n", 1)[0]
+    assert "Authorization" not in without
+    assert "Authorization: Bearer ••••" in with_key
+
+
+@pytest.mark.parametrize("base_url", ["http://localhost:99999/v1", "http://localhost:abc/v1", "http://a%20b/v1",
+                                      "http://[::1/v1"])
+def test_base_urls_a_browser_would_refuse_are_refused_here(base_url):
+    reply = call("llm_prepare", {"provider": "openai-compatible", "base_url": base_url, "config": CONFIG})
+    assert reply["ok"] is False and "internal error" not in reply["error"]
+    assert reply["error"].startswith("llm_prepare: base URL")

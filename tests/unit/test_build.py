@@ -87,7 +87,7 @@ def test_service_worker_caches_every_file_under_the_build_name(info):
     files = json.loads(re.search(r"const FILES = (\[.*?\]);", worker).group(1))
     assert files == ["./", *info["files"]]
     assert all((DIST / name).is_file() for name in info["files"])
-    assert f'"upstream-tls-" + "{info["build"]}"' in worker
+    assert f'const CACHE = PREFIX + "{info["build"]}";' in worker
     assert info["build"] == build.site_hash(DIST, info["files"])
 
 
@@ -95,6 +95,9 @@ def test_allowed_origins_reach_connect_src_and_bad_ones_are_refused(tmp_path):
     bad = subprocess.run([sys.executable, "build/build.py", "--out", str(tmp_path / "x"), "--allow-origin",
                           "https://llm.example.com/path"], cwd=ROOT, capture_output=True, text=True)
     assert bad.returncode == 2 and "--allow-origin: not an origin" in bad.stderr
+    clear = subprocess.run([sys.executable, "build/build.py", "--out", str(tmp_path / "x"), "--allow-origin",
+                            "http://llm.internal:8080"], cwd=ROOT, capture_output=True, text=True)
+    assert clear.returncode == 2 and "plain http to another machine" in clear.stderr
     policy = build.csp((*build.LLM_ORIGINS, "https://llm.example.com:8443"))
     connect = dict(part.split(" ", 1) for part in policy.split("; "))["connect-src"]
     assert connect.split() == ["'self'", *build.LLM_ORIGINS, "https://llm.example.com:8443"]

@@ -15,8 +15,8 @@ from .answer import AnswerCheck, check_answer, code_blocks
 from .compare import Flag
 from .prompt import PROMPT_VERSION, Prepared, mask_key, prepare, prompt_fingerprint
 from .providers import PROVIDERS, LLMError, Provider, provider_named
-from .stream import StreamDecoder, StreamResult, error_message, parse_body, parse_stream
+from .stream import BodyDecoder, StreamDecoder, StreamResult, decoder_for, error_message, parse_body, parse_stream
 
-__all__ = ["PROMPT_VERSION", "PROVIDERS", "AnswerCheck", "Flag", "LLMError", "Prepared", "Provider", "StreamDecoder",
-           "StreamResult", "check_answer", "code_blocks", "error_message", "mask_key", "parse_body", "parse_stream",
-           "prepare", "prompt_fingerprint", "provider_named"]
+__all__ = ["PROMPT_VERSION", "PROVIDERS", "AnswerCheck", "BodyDecoder", "Flag", "LLMError", "Prepared", "Provider",
+           "StreamDecoder", "StreamResult", "check_answer", "code_blocks", "decoder_for", "error_message", "mask_key",
+           "parse_body", "parse_stream", "prepare", "prompt_fingerprint", "provider_named"]

@@ -45,8 +45,12 @@ class Provider:
         base = (base_url or self.default_base_url or "").strip()
         if not base:
             raise LLMError(f"{self.id} needs a base URL (for example http://localhost:11434/v1)")
-        parts = urlsplit(base)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        try:
+            parts = urlsplit(base)
+            parts.port  # noqa: B018 — raises ValueError for a port that is not a number in range
+        except ValueError:
+            raise LLMError(f"base URL {base!r} is not a valid URL (check the host and port)") from None
+        if parts.scheme not in ("http", "https") or not parts.hostname or "%" in parts.netloc:
             raise LLMError(f"base URL {base!r} is not an http:// or https:// URL")
         if parts.username or parts.password or parts.query or parts.fragment or any(c.isspace() for c in base):
             raise LLMError("the base URL must be scheme://host[:port]/path only: no credentials, query or fragment "

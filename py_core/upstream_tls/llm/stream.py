@@ -162,6 +162,27 @@ def parse_stream(provider: str, raw: str) -> StreamResult:
     return decoder.finish()
 
 
+@dataclass
+class BodyDecoder:
+    """For a server that ignored `stream` and sent one JSON body: nothing to
+    show until it is whole; finish() parses it."""
+
+    provider: str
+    _parts: list[str] = field(default_factory=list, init=False)
+
+    def feed(self, chunk: str) -> str:
+        self._parts.append(chunk)
+        return ""
+
+    def finish(self) -> StreamResult:
+        return parse_body(self.provider, "".join(self._parts))
+
+
+def decoder_for(provider: str, content_type: str) -> StreamDecoder | BodyDecoder:
+    """The decoder for a response of this Content-Type."""
+    return StreamDecoder(provider) if "text/event-stream" in content_type.lower() else BodyDecoder(provider)
+
+
 def parse_body(provider: str, body_text: str) -> StreamResult:
     """A non-streaming response body (a server that ignored `stream`)."""
     wire = provider_named(provider).wire
