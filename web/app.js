@@ -46,6 +46,8 @@ function inputs() {
       ca_file: $("ca-file").value,
       ssl_names: $("ssl-names").value,
       nginx_version: $("nginx-version").value,
+      client_cert: $("client-cert").value,
+      client_key: $("client-key").value,
     },
   };
 }
@@ -267,7 +269,7 @@ async function openFile(file) {
 }
 
 function wire() {
-  for (const id of ["log-input", "chain-input", "ca-file", "ssl-names", "nginx-version"]) $(id).addEventListener("input", schedule);
+  for (const id of ["log-input", "chain-input", "ca-file", "ssl-names", "client-cert", "client-key", "nginx-version"]) $(id).addEventListener("input", schedule);
   $("mode").addEventListener("change", schedule);
   $("open-file").addEventListener("click", () => $("file-input").click());
   $("file-input").addEventListener("change", (event) => event.target.files[0] && openFile(event.target.files[0]));

@@ -47,11 +47,15 @@ def options_from(payload: dict) -> tuple[Options, list[str]]:
                 names.append(parse_ssl_name(text))
             except ValueError as exc:
                 problems.append(f"TLS name: {exc}")
+    client_cert = (payload.get("client_cert") or "").strip() or None
+    client_key = (payload.get("client_key") or "").strip() or None
+    if bool(client_cert) != bool(client_key):
+        problems.append("client certificate and key: give both paths, or neither")
     mode = payload.get("mode") or "production"
     if mode not in ("production", "dev"):
         raise BadRequest(f"mode: {mode!r} is neither production nor dev")
     return Options(mode=mode, nginx_version=version, ca_file=(payload.get("ca_file") or "").strip() or None,
-                   ssl_names=tuple(names)), problems
+                   ssl_names=tuple(names), client_cert=client_cert, client_key=client_key), problems
 
 
 def _finding(finding) -> dict:

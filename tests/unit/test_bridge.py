@@ -69,6 +69,7 @@ def test_chain_that_cannot_be_read_is_one_line():
 @pytest.mark.parametrize(("field", "value", "expected"), [
     ("nginx_version", "one.two", "nginx version: not an nginx version"),
     ("ssl_names", "api.internal 10.0.1.45=b;c", "TLS name: not a TLS name"),
+    ("client_cert", "/etc/nginx/client.pem", "client certificate and key: give both"),
 ])
 def test_bad_option_is_reported_and_withholds_the_fix_as_the_cli_refuses_it(field, value, expected):
     result = analyze(config=CONFIG, options={field: value})
@@ -76,6 +77,18 @@ def test_bad_option_is_reported_and_withholds_the_fix_as_the_cli_refuses_it(fiel
     assert result["option_problems"][0].startswith(expected)
     assert result["fix"] is None
     assert {finding["code"] for finding in result["findings"]} == {"UT001", "UT005"}
+
+
+def test_client_certificate_fields_feed_the_fix():
+    log = ("2026/11/28 10:00:00 [info] 7#7: *1 client sent no required SSL certificate while reading client request "
+           "headers, client: 127.0.0.1, server: api.internal, request: \"GET /api/ HTTP/1.1\"\n")
+    fields = {"client_cert": "/etc/nginx/c.pem", "client_key": "/etc/nginx/c.key"}
+    result = analyze(config=CONFIG, log=log, options=fields)
+    options = Options(**fields)
+    expected = evidence_fix(diagnose(CONFIG, read_log(log, "error.log"), None, options)).text
+    assert result["fix"]["text"] == expected
+    assert "proxy_ssl_certificate /etc/nginx/c.pem;" in expected
+    assert "proxy_ssl_certificate_key /etc/nginx/c.key;" in expected
 
 
 def test_tls_names_field_takes_several_names():
