@@ -49,14 +49,18 @@ def test_reload_offline_loads_and_analyses(page, context):
     assert ("UT002", 2) in page.findings()
 
 
-def test_a_new_build_replaces_this_copys_old_cache_once_no_tab_runs_it(context, tmp_path):
+def test_a_new_build_under_a_sub_path_replaces_its_old_cache_once_no_tab_runs_it(context, tmp_path):
+    """Served under /tools/upstream-tls/ as on a project site; another copy's
+    cache on the same origin is left alone."""
     import build
     copy = tmp_path / "site"
     shutil.copytree(DIST, copy)
-    server, url = serve_in_background(copy)
+    server, url = serve_in_background(copy, prefix="/tools/upstream-tls/")
+    outside = url.split("/tools/")[0] + "/not-the-site"
     try:
         page = context.new_page()
         page.goto(url)
+        expect(page.get_by_test_id("status")).to_have_text(READY, timeout=60_000)
         files = json.loads((copy / "build-info.json").read_text())["files"]
         cached_build(page, files)
         page.reload()
@@ -70,12 +74,15 @@ def test_a_new_build_replaces_this_copys_old_cache_once_no_tab_runs_it(context, 
         page.evaluate("() => navigator.serviceWorker.getRegistration().then((registration) => registration.update())")
         wait_for(page, "() => navigator.serviceWorker.getRegistration().then((r) => Boolean(r.waiting))", True)
         assert old_name in page.evaluate(CACHE_NAMES), "the new build took over while a tab ran the old one"
-        page.close()
-        page = context.new_page()
-        page.goto(url)
+        page.goto(outside)  # the last tab of the site leaves it: the waiting build may take over
+        wait_for(page, f"() => navigator.serviceWorker.getRegistration({url!r}).then((r) => !r.waiting && "
+                 "r.active !== null)", True)
         wait_for(page, "async () => (await caches.keys()).sort()",
                  sorted([new_name, "upstream-tls http://elsewhere/ other-copy"]))
-        css = page.evaluate("async (name) => (await (await caches.open(name)).match('app.css')).text()", new_name)
+        css = page.evaluate("async ([name, file]) => (await (await caches.open(name)).match(file)).text()",
+                            [new_name, url + "app.css"])
         assert css.endswith("/* next release */\n")
+        page.goto(url)
+        expect(page.get_by_test_id("status")).to_have_text(READY, timeout=60_000)
     finally:
         server.shutdown()
