@@ -32,6 +32,7 @@ function showStatus(phase, detail) {
   if (phase === "ready") {
     analyze();
     llm.ready();
+    registerServiceWorker();
   }
 }
 
@@ -302,6 +303,8 @@ async function restoreShared() {
   if (shared !== null) editor.setText(shared);
 }
 
+// Registered once the core is ready: its install downloads the whole build
+// again, which would otherwise compete with the runtime's first load.
 function registerServiceWorker() {
   const line = $("offline-state");
   if (!("serviceWorker" in navigator)) return;
@@ -312,4 +315,3 @@ function registerServiceWorker() {
 
 wire();
 restoreShared();
-registerServiceWorker();

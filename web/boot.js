@@ -1,8 +1,11 @@
-// Starts the Python worker before the editor bundle (app.js, ~400 KB) has
-// loaded, so Pyodide's downloads begin at once. Messages that arrive before
-// the page takes the worker over are kept for it.
-const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
-const early = [];
-worker.onmessage = (event) => early.push(event.data);
-worker.onerror = (event) => early.push({ v: 1, type: "status", phase: "error", detail: event.message || "the worker could not start" });
-window.upstreamTlsBoot = { worker, early };
+// Starts the Python worker while the page is still being parsed — a classic
+// script in <head>, before the editor bundle (app.js, ~400 KB) is fetched and
+// compiled — so Pyodide's downloads begin at once. Messages that arrive
+// before the page takes the worker over are kept for it.
+(() => {
+  const worker = new Worker(new URL("worker.js", document.currentScript.src), { type: "module" });
+  const early = [];
+  worker.onmessage = (event) => early.push(event.data);
+  worker.onerror = (event) => early.push({ v: 1, type: "status", phase: "error", detail: event.message || "the worker could not start" });
+  window.upstreamTlsBoot = { worker, early };
+})();
