@@ -34,9 +34,9 @@ served by build/serve.py (CSP included).
                               [--diagnose-sw]
 
 --diagnose-sw adds a third cold variant, our page with service workers
-blocked, to show what the service worker's install (which downloads every
-file again, bypassing the HTTP cache) costs the first visit. It is reported,
-not judged.
+blocked, to show what the service worker's install (which fetches every file
+again, revalidating) costs the first visit; the page registers it only once
+the core is ready. It is reported, not judged.
 
 Exits 1 when a budget is exceeded, 2 when the page or the baseline failed.
 """
