@@ -3,7 +3,7 @@
 // downloads of what the core produced.
 import { CoreClient, StaleReply } from "./client.js";
 import { createDiff, createEditor } from "./editor.js";
-import { copyText, download, el, inlineCode, markdown } from "./dom.js";
+import { arrowKeyTabs, copyText, download, el, inlineCode, markdown } from "./dom.js";
 import { setupLlm } from "./llm.js";
 import { readShared, shareLink } from "./share.js";
 
@@ -314,4 +314,5 @@ function registerServiceWorker() {
 }
 
 wire();
+arrowKeyTabs();
 restoreShared();

@@ -74,3 +74,23 @@ export function download(filename, text) {
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
+
+// Tabs as the ARIA pattern expects: one tab stop per tab list, arrow keys
+// (and Home/End) move between tabs and select them.
+export function arrowKeyTabs(root = document) {
+  for (const list of root.querySelectorAll("[role=tablist]")) {
+    const tabs = [...list.querySelectorAll("[role=tab]")];
+    const sync = () => tabs.forEach((tab) => { tab.tabIndex = tab.getAttribute("aria-selected") === "true" ? 0 : -1; });
+    new MutationObserver(sync).observe(list, { subtree: true, attributeFilter: ["aria-selected"] });
+    sync();
+    list.addEventListener("keydown", (event) => {
+      const at = tabs.indexOf(document.activeElement);
+      const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: tabs.length - 1 }[event.key];
+      if (at < 0 || to === undefined) return;
+      event.preventDefault();
+      const tab = tabs[(to + tabs.length) % tabs.length];
+      tab.focus();
+      tab.click();
+    });
+  }
+}

@@ -72,3 +72,18 @@ def test_no_layout_jumps_while_loading(page):
     page.open()
     page.settle("")
     assert page.page.evaluate("() => window.__shift") < 0.02
+
+
+def test_fix_tabs_follow_the_arrow_keys(page):
+    page.open()
+    page.paste(FAILING)
+    page.settle(FAILING)
+    page.page.locator("#tab-diff").focus()
+    page.page.keyboard.press("ArrowRight")
+    expect(page.page.locator("#tab-fixed")).to_be_focused()
+    expect(page.page.locator("#tab-fixed")).to_have_attribute("aria-selected", "true")
+    expect(page.hook("fixed")).to_be_visible()
+    assert page.page.locator("#tab-diff").get_attribute("tabindex") == "-1"
+    page.page.keyboard.press("ArrowRight")
+    expect(page.page.locator("#tab-diff")).to_be_focused()
+    expect(page.page.locator("#diff-view")).to_be_visible()
