@@ -122,22 +122,28 @@ def analyze(payload: dict) -> dict:
     if not text.strip():
         return {**result, "empty": True, "diagnostics": [], "findings": [], "diagnosis": None, "fix": None,
                 "probes": [], "probes_total": 0}
-    report = engine.check(text, options, name)
+    # Each path checks the text once: the fix's first round or the diagnosis
+    # carries the report the findings come from.
+    diagnosis = fixed = None
+    if option_problems:
+        report = engine.check(text, options, name)
+    elif events or chain is not None:
+        from .diagnose import diagnose, evidence_fix
+        diagnosis = diagnose(text, events, chain, options, name)
+        report = diagnosis.report
+    else:
+        fixed = engine.fix(text, options, name)
+        report = fixed.checked
     if report.diagnostics:
         return {**result, "empty": False, "diagnostics": [diagnostic_payload(d) for d in report.diagnostics],
                 "findings": [], "diagnosis": None, "fix": None, "probes": [], "probes_total": 0}
     if option_problems:
         return {**result, "empty": False, "diagnostics": [], "findings": [_finding(f) for f in report.findings],
                 "diagnosis": None, "fix": None, "probes": [], "probes_total": 0}
-    evidence = bool(events) or chain is not None
-    if evidence:
-        from .diagnose import diagnose, evidence_fix
-        diagnosis = diagnose(text, events, chain, options, name)
+    diagnosis_payload = None
+    if diagnosis is not None:
         fixed = evidence_fix(diagnosis)
         diagnosis_payload = {**diagnosis.to_dict(), "log_lines": len(events)}
-    else:
-        fixed = engine.fix(text, options, name)
-        diagnosis_payload = None
     found = probes(Context(report.config, options))
     return {**result, "empty": False, "diagnostics": [], "findings": [_finding(f) for f in report.findings],
             "diagnosis": diagnosis_payload, "fix": _fix_payload(fixed),

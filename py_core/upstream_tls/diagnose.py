@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from .causes import CAUSES, CONFIG, UPSTREAM
 from .certs import Chain, ChainError, read_chain
 from .editing import compose, format_directive
-from .engine import DEFAULT_OPTIONS, FixResult, check
+from .engine import DEFAULT_OPTIONS, FixResult, Report, check
 from .engine import fix as rules_fix
 from .findings import Edit
 from .logs import LogEvent, verify_code_name
@@ -89,7 +89,7 @@ class Cause:
 
 @dataclass
 class Diagnosis:
-    config: Config
+    report: Report
     site: Site | None
     chain: Chain | None
     events: list[LogEvent]
@@ -97,6 +97,10 @@ class Diagnosis:
     options: Options
     name: str
     others: list[tuple[Site, int]] = field(default_factory=list)
+
+    @property
+    def config(self) -> Config:
+        return self.report.config
 
     def fix_payload(self, cause: Cause) -> dict:
         """What repairs `cause` here: directives and their applicability, or
@@ -575,7 +579,7 @@ def diagnose(text: str, log_events: list[LogEvent], chain: Chain | None, options
             cause, confidence = RULE_CAUSES[finding.code]
             reasoner.found.add(cause, confidence, f"{finding.span.file}:{finding.span.line}: {finding.code} "
                                f"{finding.message}")
-    return Diagnosis(config, site, chain, log_events, reasoner.found.ranked(), options, name, evidence.others)
+    return Diagnosis(report, site, chain, log_events, reasoner.found.ranked(), options, name, evidence.others)
 
 
 def _in_effect(site: Site, suffix: str, value: str) -> bool:
@@ -619,6 +623,7 @@ def evidence_fix(diagnosis: Diagnosis, unsafe_fixes: bool = False) -> FixResult:
     offsets = {source.path: source.offset for source in diagnosis.config.files}
     result = rules_fix(apply_edits(text, edits, offsets), options, diagnosis.name, unsafe_fixes=unsafe_fixes)
     result.original = text
+    result.checked = diagnosis.report
     result.notes = notes
     result.outstanding += [f"the upstream must be fixed ({cause.cause}): {CAUSES[cause.cause].action}"
                            for cause in diagnosis.causes

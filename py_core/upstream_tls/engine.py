@@ -63,6 +63,9 @@ def check(text: str, options: Options = DEFAULT_OPTIONS, name: str = DEFAULT_NAM
 class FixResult:
     original: str
     text: str
+    # The check of `original` (the first round's): callers that show the
+    # findings as well as the fix need not check the same text again.
+    checked: Report | None = None
     applied: list[Finding] = field(default_factory=list)
     remaining: list[Finding] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -124,6 +127,7 @@ def fix(text: str, options: Options = DEFAULT_OPTIONS, name: str = DEFAULT_NAME,
     result = FixResult(text, text)
     for _ in range(MAX_ROUNDS):
         report = check(result.text, options, name)
+        result.checked = result.checked or report
         result.diagnostics = report.diagnostics
         result.remaining = report.findings
         chosen, edits = [], RoundEdits(report.offsets)

@@ -161,14 +161,16 @@ def _evidence(config_text: str, log_text: str, chain_text: str | bytes, options:
         except ChainError as exc:
             chain_summary = f"(the pasted chain could not be read: {exc})\n"
             notes.append(f"the chain could not be read, so only that is said about it: {exc}")
-    report = check(config_text, options, name)
-    findings = [diagnostic_line(diagnostic) for diagnostic in report.diagnostics]
-    findings += [line for finding in report.findings for line in finding_lines(finding)]
     causes = ""
     events = read_log(log_text, "error.log") if log_text.strip() else []
     if events or chain is not None:
         diagnosis = diagnose(config_text, events, chain, options, name)
         causes = diagnosis_text(diagnosis) if diagnosis.causes else ""
+        report = diagnosis.report
+    else:
+        report = check(config_text, options, name)
+    findings = [diagnostic_line(diagnostic) for diagnostic in report.diagnostics]
+    findings += [line for finding in report.findings for line in finding_lines(finding)]
     return _Evidence(chain_summary, "\n".join(findings) + "\n" if findings else "", causes, tuple(notes))
 
 
