@@ -10,20 +10,11 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from test_page import FAILING as CONFIG
+from test_page import SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "sk-test-good-0123456789abcdefWXYZ"
-SECRET = "abcdef0123456789abcdef0123456789"
-CONFIG = f"""server {{
-    listen 443 ssl;
-    server_name shop.example.com;
-    location /api/ {{
-        proxy_pass https://10.0.1.45:8443;
-        proxy_ssl_verify off;
-        proxy_set_header Authorization "Bearer {SECRET}";
-    }}
-}}
-"""
 
 
 def ask(page, stub, provider="openai", model="", key=KEY, config=CONFIG, base_path="/v1"):
