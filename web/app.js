@@ -275,8 +275,11 @@ function wire() {
   $("open-file").addEventListener("click", () => $("file-input").click());
   $("file-input").addEventListener("change", (event) => event.target.files[0] && openFile(event.target.files[0]));
   $("load-sample").addEventListener("click", async () => {
+    const before = editor.text();
+    const sample = await (await fetch("sample.conf")).text();
+    if (editor.text() !== before) return; // typed or pasted while it loaded: keep that
     state.fileName = null;
-    editor.setText(await (await fetch("sample.conf")).text());
+    editor.setText(sample);
   });
   $("clear").addEventListener("click", () => { state.fileName = null; editor.setText(""); });
   const zone = $("drop-zone");

@@ -163,3 +163,18 @@ def test_share_link_carries_only_the_redacted_text_in_the_fragment(page, context
         assert viewer.page.evaluate("() => window.upstreamTls.shown().config") == page.hook("redacted").text_content()
     finally:
         other.close()
+
+
+def test_a_sample_that_arrives_after_a_paste_does_not_replace_it(page):
+    held = []
+    page.page.route("**/sample.conf", lambda route: held.append(route))
+    page.open()
+    with page.page.expect_request("**/sample.conf"):
+        page.page.locator("#load-sample").click()
+    page.paste(FAILING)
+    page.settle(FAILING)
+    with page.page.expect_response("**/sample.conf"):
+        held[0].continue_()
+    page.page.wait_for_timeout(500)
+    assert page.settle()["config"] == FAILING
+    expect(page.hook("editor")).to_contain_text("proxy_ssl_verify off;")

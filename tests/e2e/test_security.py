@@ -5,11 +5,13 @@ from __future__ import annotations
 import http.server
 import threading
 import urllib.request
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
+SAMPLE = (Path(__file__).resolve().parents[2] / "examples" / "broken.conf").read_text()
 HOSTILE = [
     "<script>window.__pwned = 'script'</script>",
     "<img src=x onerror=\"window.__pwned = 'img'\">",
@@ -63,7 +65,7 @@ def use_everything(page, self_signed_pem) -> None:
     """A whole session: sample, paste, evidence, options, tabs, rule docs."""
     page.open()
     page.page.locator("#load-sample").click()
-    page.settle()
+    page.settle(SAMPLE)  # the sample arrives by fetch: a paste before it lands would be replaced
     page.paste(hostile_config())
     page.type_into("log-input", "2026/11/28 10:00:00 [error] 7#7: *1 upstream SSL certificate verify error: "
                    "(18:self-signed certificate) while SSL handshaking to upstream, upstream: \"https://10.0.0.1:8443/\"")
