@@ -171,8 +171,12 @@ function renderCauses(result) {
   }
   $("causes-state").textContent = diagnosis.causes.length ? "" : "The evidence points at no known cause.";
   causes.append(...diagnosis.causes.map(causeItem));
+  if (diagnosis.missing.length) {
+    causes.append(el("div", { className: "missing" }, el("p", { text: "What would decide:" }),
+      el("ul", {}, diagnosis.missing.map((line) => el("li", {}, inlineCode(line))))));
+  }
   if (diagnosis.unexplained.length) {
-    $("unexplained").append(el("details", { className: "unexplained" }, el("summary", { text: `${diagnosis.unexplained.length} log line(s) not about upstream TLS` }),
+    $("unexplained").append(el("details", { className: "unexplained" }, el("summary", { text: `${diagnosis.unexplained.length} pasted line(s) no check reads` }),
       el("pre", { text: diagnosis.unexplained.join("\n") })));
   }
 }
@@ -184,6 +188,7 @@ function causeItem(cause) {
       el("strong", { text: cause.title }),
       el("span", { className: "badge", text: cause.cause }),
       el("span", { className: `badge side-${cause.side}`, text: cause.side === "config" ? "fix in this config" : "fix on the upstream" }),
+      cause.tls ? null : el("span", { className: "badge", text: "not TLS" }),
       el("span", { className: "confidence", text: `${Math.round(cause.confidence * 100)}%` })),
     el("ul", { className: "evidence" }, cause.evidence.map((line) => el("li", {}, inlineCode(line)))),
     cause.decides ? el("p", { className: "decides" }, "What decides: ", inlineCode(cause.decides)) : null,

@@ -19,6 +19,7 @@ from .options import Options, parse_ssl_name, parse_version
 from .parse import DEFAULT_NAME
 from .probe import probes
 from .redact import redact
+from .render import diagnosis_payload as render_diagnosis
 from .render import diagnostic_payload, finding_payload, rule_doc
 from .rules import RULES_BY_CODE, Context
 
@@ -143,7 +144,7 @@ def analyze(payload: dict) -> dict:
     diagnosis_payload = None
     if diagnosis is not None:
         fixed = evidence_fix(diagnosis)
-        diagnosis_payload = {**diagnosis.to_dict(), "log_lines": len(events)}
+        diagnosis_payload = {**render_diagnosis(diagnosis), "log_lines": len(events)}
     found = probes(Context(report.config, options))
     return {**result, "empty": False, "diagnostics": [], "findings": [_finding(f) for f in report.findings],
             "diagnosis": diagnosis_payload, "fix": _fix_payload(fixed),

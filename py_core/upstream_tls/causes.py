@@ -9,10 +9,15 @@ CONFIG, UPSTREAM = "config", "upstream"
 
 @dataclass(frozen=True)
 class CauseInfo:
+    """`tls` is False for the 502s that are not about TLS at all (nothing
+    listens, DNS, a slow or crashing application): naming them keeps a
+    TLS change from being proposed for a problem it cannot fix."""
+
     id: str
     side: str
     title: str
     action: str
+    tls: bool = True
 
 
 _TABLE = (
@@ -31,7 +36,7 @@ _TABLE = (
      "and its root to the trust file"),
     ("certificate-purpose", UPSTREAM, "the upstream's certificate is not valid for TLS servers (extendedKeyUsage)",
      "reissue the upstream certificate with serverAuth in extendedKeyUsage"),
-    ("name-mismatch", CONFIG, "the name nginx checks is not in the upstream's certificate",
+    ("name-mismatch", CONFIG, "the name nginx checks or sends as SNI is not one the upstream holds a certificate for",
      "set proxy_ssl_name to a DNS name the certificate holds"),
     ("sni-required", CONFIG, "the upstream needs SNI and nginx sends none",
      "proxy_ssl_server_name on, with proxy_ssl_name set to the upstream's DNS name"),
@@ -74,6 +79,28 @@ _TABLE = (
      "drop ssl from the server line and use https:// in proxy_pass"),
     ("verify-disabled", CONFIG, "upstream certificate verification is off",
      "turn proxy_ssl_verify on with a trust file"),
+    ("duplicate-host-header", CONFIG, "the upstream receives two Host headers: proxy_set_header Host is set twice "
+     "at one level (an included proxy.conf and the location's own line)",
+     "keep one `proxy_set_header Host` at that level; the include may already set it", False),
+    ("upstream-connection-refused", UPSTREAM, "nothing accepts connections at the upstream's address and port",
+     "check that the upstream runs and listens on that address and port (ss -ltnp on its host; a container "
+     "listening on 127.0.0.1 is not reachable from another one)", False),
+    ("upstream-unreachable", UPSTREAM, "the upstream's address cannot be reached: the connection times out or "
+     "has no route", "check firewalls, security groups and routes between nginx and the upstream (curl -v from "
+     "the nginx host); for an IPv6 address without a route, `resolver … ipv6=off`", False),
+    ("upstream-timeout", UPSTREAM, "the upstream accepted the connection but answered too slowly",
+     "find out why the upstream is slow (its own log); raise proxy_read_timeout only if the wait is expected",
+     False),
+    ("upstream-name-unresolved", CONFIG, "nginx cannot resolve the upstream's host name",
+     "fix the name, or give nginx a `resolver` it can reach when proxy_pass holds a variable", False),
+    ("upstream-closed-connection", UPSTREAM, "the upstream closed or reset the connection before a full response "
+     "header", "read the upstream's own log at that time (a crash, a restart, a keep-alive timeout shorter than "
+     "nginx's, a request it refused)", False),
+    ("upstream-header-too-big", CONFIG, "the upstream's response headers do not fit proxy_buffer_size",
+     "raise proxy_buffer_size (and proxy_buffers) above the size of the upstream's headers (often large cookies)",
+     False),
+    ("no-live-upstreams", UPSTREAM, "every server of the upstream group is marked failed after earlier errors",
+     "the error logged before `no live upstreams` is the cause; fix that one", False),
 )
 
 CAUSES: dict[str, CauseInfo] = {row[0]: CauseInfo(*row) for row in _TABLE}

@@ -20,6 +20,7 @@ from .options import DEFAULT_CA_FILE, Options, parse_ssl_name, parse_version
 from .parse import InputError, split_dump
 from .render import (
     causes_table,
+    diagnosis_payload,
     diagnosis_text,
     diagnostic_line,
     finding_lines,
@@ -222,7 +223,7 @@ def run_diagnose(args) -> int:
     if diagnosis.config.diagnostics:
         return report_diagnostics(diagnosis.config.diagnostics, text)
     if args.format == "json":
-        write_json(diagnosis.to_dict())
+        write_json(diagnosis_payload(diagnosis))
     else:
         write_output(diagnosis_text(diagnosis))
     return EXIT_FINDINGS if diagnosis.causes else EXIT_CLEAN

@@ -8,21 +8,29 @@ import re
 from dataclasses import asdict, dataclass
 from functools import cached_property
 
+from .phrases import match_phrase
+
 LEVELS = ("emerg", "alert", "crit", "error", "warn", "notice", "info", "debug")
 
 KINDS = (
     "verify-error", "name-mismatch", "handshake-failed", "peer-closed",
     "no-trusted-certificate", "trusted-certificate-load-failed", "crl-load-failed",
     "client-key-missing", "client-key-mismatch", "client-key-encrypted", "client-cert-load-failed",
-    "upstream-ssl-flag", "host-not-found", "connect-refused", "upstream-timeout", "no-live-upstreams",
+    "upstream-ssl-flag", "host-not-found", "connect-refused", "connect-timeout", "unreachable",
+    "name-unresolved", "no-resolver", "upstream-timeout", "upstream-closed", "header-too-big",
+    "invalid-response", "no-live-upstreams", "follow-up",
     "upstream-no-client-cert", "upstream-client-cert-verify-failed", "upstream-handshake-rejected",
-    "upstream-plain-http-to-https", "upstream-unsupported-protocol", "upstream-misdirected-request",
+    "upstream-plain-http-to-https", "upstream-tls-to-plain", "upstream-unsupported-protocol",
+    "upstream-no-shared-cipher", "upstream-no-sni", "upstream-sni-unknown", "upstream-misdirected-request",
+    "upstream-unknown-host", "upstream-edge-refused", "upstream-duplicate-host", "bad-gateway", "http-status",
+    "access-log",
     "config-test-failed", "config-test-ok", "other-error", "unrecognized",
 )
 
 # proxy: the proxying nginx at run time; nginx-t: configuration load (`nginx -t`,
-# start or reload); upstream: a server's own log, i.e. the upstream's.
-SOURCES = ("proxy", "nginx-t", "upstream")
+# start or reload); upstream: a server's own log, i.e. the upstream's;
+# response: a status line or page a client received.
+SOURCES = ("proxy", "nginx-t", "upstream", "response")
 
 # Why a file did not load, from OpenSSL's reasons in either spelling (1.1, 3.x).
 # not-pem: no PEM data nginx could use (a DER file, or the wrong file).
@@ -96,7 +104,7 @@ _DETAIL_PATTERNS = (
 # Tried in order, first match wins. Each pattern is the shortest phrase that
 # still names the message, so a line cut short by a pager is still classified;
 # the optional groups pick up details when they survived.
-_RULES = tuple((kind, re.compile(pattern)) for kind, pattern in (
+_RULES = tuple((kind, re.compile(pattern, re.I)) for kind, pattern in (
     ("config-test-failed", r"configuration file (?P<path>\S+) test failed"),
     ("config-test-ok", r"configuration file (?P<path>\S+) (?:syntax is ok|test is successful)"),
     ("verify-error", r"upstream SSL certificate verify error(?:: \((?P<code>\d+):(?:(?P<text>[^)]*)\))?)?"),
@@ -115,23 +123,43 @@ _RULES = tuple((kind, re.compile(pattern)) for kind, pattern in (
     ("client-cert-load-failed",
      r'cannot load certificate(?: key)?(?: "(?P<path>[^"]*)")?|SSL_CTX_use_(?:certificate|PrivateKey)\('),
     ("upstream-ssl-flag", r'invalid parameter "ssl"'),
-    ("host-not-found", r'host not found in upstream(?: "(?P<host>[^"]*)")?'),
-    ("connect-refused", r"connect\(\) failed \(\d+: Connection refused\)"),
+    ("host-not-found", r'host not found in (?:upstream|resolver)(?: "(?P<host>[^"]*)")?'),
+    ("no-resolver", r"no resolver defined to resolve (?P<host>\S+)"),
+    ("name-unresolved", r"(?P<host>\S+) could not be resolved"),
+    ("connect-refused", r"connect\(\) (?:to \S+ )?failed \(\d+: Connection refused\)"),
+    ("unreachable", r"connect\(\) (?:to \S+ )?failed \(\d+: (?:Network (?:is )?unreachable|No route to host|"
+                    r"Host (?:is )?unreachable)\)"),
     ("upstream-timeout", r"upstream timed out"),
     ("no-live-upstreams", r"no live upstreams"),
+    ("header-too-big", r"upstream sent too big header"),
+    ("invalid-response", r"upstream sent (?:no valid HTTP/1\.0 header|invalid header|invalid status)"),
+    ("upstream-closed", r"upstream prematurely closed connection|(?:recv|readv|SSL_read)\(\) failed .* while "
+                        r"reading (?:response header from )?upstream"),
+    ("follow-up", r"upstream server temporarily disabled|auth request unexpected status|"
+                  r"\[lua\] \S+: balance\(\): (?:failed to get new upstream|no peer was returned)"),
     ("upstream-no-client-cert", r"client sent no required SSL certificate"),
+    ("upstream-no-sni", r'no "ssl_certificate" is defined in server listening on SSL port'),
     ("upstream-handshake-rejected", r"handshake rejected"),
     ("upstream-plain-http-to-https", r"client sent plain HTTP request to HTTPS port"),
     ("upstream-misdirected-request", r"client attempted to request the server name different from the one that "
                                      r"was negotiated"),
     ("peer-closed", r"peer closed connection in SSL handshake"),
     ("handshake-failed", r"SSL_do_handshake\(\) failed"),
+    ("bad-gateway", r"\b50[24] (?:Bad Gateway|Gateway Time-?out)\b"),
 ))
+_BARE_STATUS = re.compile(r"^\s*(?:HTTP/\d(?:\.\d)?\s+)?(?P<status>[1-5]\d\d)\b(?:\s+[A-Za-z][\w '-]*)?\s*$")
+_ACCESS_LOG = re.compile(r'^\S+ \S+ \S+ \[[^\]]+\] "[^"]*" (?P<status>\d{3}) ')
+_PHASE = re.compile(r" while (?P<phase>[a-zA-Z ]+?)(?: to upstream| from upstream| upstream)?$")
 
 _UPSTREAM_KINDS = frozenset({
     "upstream-no-client-cert", "upstream-client-cert-verify-failed", "upstream-handshake-rejected",
     "upstream-plain-http-to-https", "upstream-unsupported-protocol", "upstream-misdirected-request",
+    "upstream-no-shared-cipher", "upstream-no-sni",
 })
+# What nginx as the upstream logs about a client's handshake, by OpenSSL reason.
+_SERVER_SIDE_REASONS = (("unsupported protocol", "upstream-unsupported-protocol"),
+                        ("no shared cipher", "upstream-no-shared-cipher"),
+                        ("http request", "upstream-plain-http-to-https"))
 _CONFIG_KINDS = frozenset({
     "no-trusted-certificate", "trusted-certificate-load-failed", "crl-load-failed", "client-key-missing",
     "client-key-mismatch", "client-key-encrypted", "client-cert-load-failed", "upstream-ssl-flag",
@@ -173,6 +201,10 @@ class LogEvent:
     conf_line: int | None = None
     continuation_of: int | None = None
     log: str = "<log>"
+    phase: str | None = None
+    software: str | None = None
+    sni: str | None = None
+    status: int | None = None
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -298,21 +330,30 @@ def _event(number: int, raw: str, split: _Split, log: str) -> LogEvent:
     kind, found = _classify(message)
     reasons = _ssl_reasons(message)
     detail = next((name for name, pattern in _DETAIL_PATTERNS if pattern.search(message)), None)
+    phase = _PHASE.search(message)
     # The upstream logs its side of a handshake without "to upstream".
     server_side = kind in ("handshake-failed", "peer-closed") and bool(_SERVER_SIDE_HANDSHAKE.search(message))
+    software, source = None, None
     if kind == "client-key-encrypted" and detail not in ("no-password", "wrong-password"):
         kind = "client-cert-load-failed"
-    elif server_side and "unsupported protocol" in reasons:
-        kind = "upstream-unsupported-protocol"
+    elif server_side:
+        kind = next((named for reason, named in _SERVER_SIDE_REASONS if reason in reasons), kind)
+    elif kind == "upstream-timeout" and phase and phase["phase"] == "connecting":
+        kind = "connect-timeout"
+    elif kind is None and _ACCESS_LOG.match(raw):
+        kind, found = "access-log", {"status": _ACCESS_LOG.match(raw)["status"]}
     elif kind is None:
+        foreign = match_phrase(split.body)
+        if foreign is not None:
+            phrase, match = foreign
+            kind, software, source = phrase.kind, phrase.software, phrase.source
+            found = {key: value.rstrip(".") for key, value in match.groupdict().items() if value}
+        elif _BARE_STATUS.match(raw):
+            kind, source, found = "http-status", "response", {"status": _BARE_STATUS.match(raw)["status"]}
+    if kind is None:
         kind = "other-error" if split.level in _ERROR_OR_WORSE else "unrecognized"
 
-    if server_side or kind in _UPSTREAM_KINDS:
-        source = "upstream"
-    elif split.nginx_t or kind in _CONFIG_KINDS or split.level == "emerg":
-        source = "nginx-t"
-    else:
-        source = "proxy"
+    source = source or _source(kind, split, server_side)
 
     conf = _CONF_SUFFIX.search(message)
     quoted_path = _ABSOLUTE_PATH.search(message)
@@ -326,14 +367,29 @@ def _event(number: int, raw: str, split: _Split, log: str) -> LogEvent:
         ssl_reasons=reasons,
         detail=detail,
         checked_name=found.get("name"),
-        upstream=tail.get("upstream", found.get("host")),
-        server=tail.get("server"), host=tail.get("host"), request=tail.get("request"),
+        upstream=tail.get("upstream", found.get("host") if source in ("proxy", "nginx-t") else None),
+        server=tail.get("server"), host=tail.get("host", found.get("host") if software else None),
+        request=tail.get("request"),
         client=tail.get("client"),
         path=found.get("path") or (quoted_path[1] if quoted_path else None) or (conf["file"] if conf else None),
         conf_file=conf["file"] if conf else None,
         conf_line=int(conf["line"]) if conf else None,
         log=log,
+        phase=phase["phase"] if phase else None,
+        software=software or ("nginx" if source == "upstream" else None),
+        sni=found.get("sni"),
+        status=int(found["status"]) if found.get("status") else None,
     )
+
+
+def _source(kind: str, split: _Split, server_side: bool) -> str:
+    if kind == "bad-gateway":
+        return "response"
+    if server_side or kind in _UPSTREAM_KINDS:
+        return "upstream"
+    if split.nginx_t or kind in _CONFIG_KINDS or split.level == "emerg":
+        return "nginx-t"
+    return "proxy"
 
 
 def _classify(message: str) -> tuple[str | None, dict[str, str]]:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import secrets
 import posixpath
 import re
 import tempfile
 
 import crossplane
-from crossplane.errors import NgxParserBaseException
+from crossplane.errors import NgxParserBaseException, NgxParserSyntaxError
 
 from .model import Config, Diagnostic, IncludeNode, Node, SourceFile
 
@@ -84,14 +85,25 @@ def _encode(text: str) -> bytes:
 def _tokens(text: str):
     """crossplane's tokens for `text`. A lone CR becomes a space: nginx reads
     it as white space, while crossplane's universal-newline reading would count
-    it as a line break and shift every line number after it."""
+    it as a line break and shift every line number after it. crossplane drops
+    a quoted string that is still open at the end of the input without a
+    word; a comment appended after the text shows it: a quote left open
+    swallows it."""
+    end = f"#upstream-tls-end-{secrets.token_hex(8)}"  # a comment no input can already hold
     with tempfile.NamedTemporaryFile("wb", suffix=".conf", delete=False) as handle:
-        handle.write(_encode(LONE_CR.sub(" ", text)))
+        handle.write(_encode(LONE_CR.sub(" ", text) + f"\n{end}\n"))
         path = handle.name
+    last_line = 1
     try:
-        yield from crossplane.lex(path)
+        for token, line, quoted in crossplane.lex(path):
+            if token == end and not quoted:
+                return
+            last_line = line
+            yield token, line, quoted
     finally:
         os.unlink(path)
+    raise NgxParserSyntaxError("unexpected end of file: a quote is not closed (it opens on this line or after)", None,
+                               last_line)
 
 
 def build_tree(text: str, path: str, by_name: dict[str, list[Node]]) -> tuple[Node, Diagnostic | None]:

@@ -97,28 +97,61 @@ def fix_summary(result: FixResult) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
+def remedy_payload(remedy) -> dict:
+    payload = {"title": remedy.title, "applicability": remedy.applicability, "directives": list(remedy.directives)}
+    if remedy.where:
+        payload["where"] = remedy.where
+    return payload
+
+
+def diagnosis_payload(diagnosis) -> dict:
+    """`diagnose --format json`, the page's Diagnosis panel and the LLM
+    prompt all show this: the same ranked causes everywhere."""
+    site = diagnosis.site
+    return {
+        "causes": [{
+            "cause": cause.cause,
+            "confidence": round(cause.confidence, 2),
+            "side": cause.side,
+            "tls": CAUSES[cause.cause].tls,
+            "title": CAUSES[cause.cause].title,
+            "evidence": cause.evidence,
+            "decides": cause.decides,
+            "note": cause.note,
+            "fix": remedy_payload(diagnosis.remedy(cause)),
+        } for cause in diagnosis.causes],
+        "upstream": None if site is None else {
+            "directive": site.describe(), "file": site.node.file, "line": site.node.line},
+        "unexplained": [f"line {event.line}: {event.raw.strip()}" for event in diagnosis.unexplained],
+        "other_upstreams": [{"directive": other.describe(), "file": other.node.file, "line": other.node.line,
+                             "log_lines": count} for other, count in diagnosis.others],
+        "missing": list(diagnosis.missing),
+    }
+
+
 def diagnosis_text(diagnosis) -> str:
-    if not diagnosis.causes:
-        return "No cause found in the evidence.\n"
     lines = []
     if diagnosis.site is not None:
         site = diagnosis.site
         lines.append(f"upstream: {site.describe()} ({site.node.file}:{site.node.line})")
     lines += [f"also in the log: {site.describe()} ({site.node.file}:{site.node.line}), {count} line(s): "
               "diagnose it with its own lines" for site, count in diagnosis.others]
+    if not diagnosis.causes:
+        lines.append("No cause found in the evidence.")
     for rank, cause in enumerate(diagnosis.causes, 1):
-        lines.append(f"{rank}. {cause.cause} [{cause.side}, {round(cause.confidence * 100)}%]: "
+        kind = "" if CAUSES[cause.cause].tls else ", not TLS"
+        lines.append(f"{rank}. {cause.cause} [{cause.side}{kind}, {round(cause.confidence * 100)}%]: "
                      f"{CAUSES[cause.cause].title}")
         lines += [f"   evidence: {item}" for item in cause.evidence]
-        fix = diagnosis.fix_payload(cause)
-        if fix:
-            directives = " ".join(fix["directives"])
-            suffix = f" — {directives}" if directives else ""
-            lines.append(f"   fix ({fix['applicability']}): {fix['title']}{suffix}")
+        remedy = diagnosis.remedy(cause)
+        suffix = f" — {' '.join(remedy.directives)}" if remedy.directives else ""
+        lines.append(f"   fix ({remedy.applicability}): {remedy.title}{suffix}")
         if cause.note:
             lines.append(f"   note: {cause.note}")
         if cause.decides:
             lines.append(f"   decides: {cause.decides}")
+    lines += [f"unexplained: line {event.line}: {event.raw.strip()}" for event in diagnosis.unexplained]
+    lines += [f"would decide: {item}" for item in diagnosis.missing]
     return "\n".join(lines) + "\n"
 
 

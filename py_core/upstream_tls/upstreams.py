@@ -6,7 +6,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from .editing import format_directive
 from .model import Config, Node, effective
@@ -20,7 +20,7 @@ TLS_SCHEMES = {"https": 443, "grpcs": 443, "suwsgi": None}
 PLAIN_SCHEMES = {"http": 80, "grpc": 80, "uwsgi": None}
 TLS_SCHEME_OF = {"http": "https", "grpc": "grpcs", "uwsgi": "suwsgi"}
 PLAIN_SCHEME_OF = {tls: plain for plain, tls in TLS_SCHEME_OF.items()}
-TARGET = re.compile(r"^(?:(?P<scheme>[a-z]+)://)?(?P<host>\[[^\]]*\]|[^/:?]*)(?::(?P<port>[^/?]*))?(?P<rest>.*)$",
+TARGET = re.compile(r"^(?:(?P<scheme>[a-z]+|\$\{?\w+\}?)://)?(?P<host>\[[^\]]*\]|[^/:?]*)(?::(?P<port>[^/?]*))?(?P<rest>.*)$",
                     re.I | re.S)
 
 
@@ -46,6 +46,8 @@ def parse_target(raw: str) -> Target:
     if match is None:
         return Target(raw, None, None, None)
     scheme = (match.group("scheme") or "").lower() or None
+    if scheme is not None and scheme.startswith("$"):
+        scheme = None  # a variable chooses the scheme per request
     host = match.group("host")
     if host.startswith("unix") and raw.split("://")[-1].startswith("unix:"):
         return Target(raw, scheme, host, None, is_unix=True)
@@ -87,11 +89,41 @@ class Site:
     @property
     def addresses(self) -> set[tuple[str | None, int | None]]:
         """(host, port) pairs nginx connects to: the pass target's, or each
-        group server's (nginx's default port for a group server is 80)."""
+        group server's (nginx's default port for a group server is 80).
+        None known when Lua picks the peers (ingress-nginx's `upstream_balancer`
+        holds a placeholder `server 0.0.0.1`)."""
         if self.group is None:
             return {(self.target.host, self.target.port)}
+        if self.lua_balanced:
+            return set()
         servers = (parse_target(server.args[0]) for server in self.group_servers if server.args)
         return {(server.host, server.port or 80) for server in servers}
+
+    @property
+    def lua_balanced(self) -> bool:
+        return self.group is not None and any(child.name.startswith("balancer_by_lua")
+                                              for child in self.group.expanded_children())
+
+    @cached_property
+    def resolved(self) -> Target:
+        """The target with the `set $var value;` substitutions nginx makes on
+        the way to this pass directive (Nginx Proxy Manager writes
+        `proxy_pass $forward_scheme://$server:$port$request_uri`). Variables
+        with no literal value stay; then the host stays unknown."""
+        if "$" not in self.target.raw:
+            return self.target
+        resolved = parse_target(substitute(self.target.raw, self.block))
+        if resolved.scheme not in TLS_SCHEMES and resolved.scheme not in PLAIN_SCHEMES:
+            resolved = Target(resolved.raw, None, resolved.host, resolved.port, resolved.is_ip, resolved.is_unix)
+        return resolved
+
+    @property
+    def resolved_at_run_time(self) -> bool:
+        """nginx resolves the host per request (with `resolver`) when
+        proxy_pass holds a variable anywhere and the host is neither an IP
+        nor an upstream group."""
+        target = self.resolved
+        return "$" in self.target.raw and self.group is None and not target.is_ip and not target.is_unix
 
     @property
     def plain_port(self) -> bool:
@@ -156,6 +188,55 @@ class Site:
         """The pass directive as messages quote it; URL userinfo (which nginx
         does not accept there, but people paste) is never echoed."""
         return f"{self.node.name} {USERINFO.sub('//REDACTED@', self.target.raw)}"
+
+
+VARIABLE = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
+_SUBSTITUTION_DEPTH = 4
+
+
+# Variables that only ever fill the path or the query: for naming the
+# upstream they read as an empty path.
+PATH_VARIABLES = re.compile(r"\$(?:request_uri|uri|document_uri|is_args|args|query_string)\b")
+
+
+def substitute(text: str, block: Node) -> str:
+    """`text` with each variable `set` gives one literal value for `block`
+    replaced by that value (repeatedly, as values may hold variables), and
+    the path-only variables dropped; other variables stay as written."""
+    text = PATH_VARIABLES.sub("", text)
+    for _ in range(_SUBSTITUTION_DEPTH):
+        changed = False
+        for name in dict.fromkeys(first or second for first, second in VARIABLE.findall(text)):
+            value = set_value(block, name)
+            if value is not None and value != f"${name}":
+                text = re.sub(rf"\$(?:\{{{name}\}}|{name}\b)", lambda _match, value=value: value, text)
+                changed = True
+        if not changed:
+            break
+    return PATH_VARIABLES.sub("", text)
+
+
+def set_value(block: Node, name: str) -> str | None:
+    """The value `set $name VALUE;` gives the variable where `block` runs."""
+    node = set_node(block, name)
+    return node.args[1] if node is not None and len(node.args) == 2 else None
+
+
+def set_node(block: Node, name: str) -> Node | None:
+    """The `set $name …;` in effect where `block` runs: the nearest level that
+    sets it (a location's `set` runs after its server's), the last one of
+    that level. A `set` inside `if` is conditional: then none is certain."""
+    node = block
+    while node is not None:
+        found = [child for child in node.index().get("set", ()) if child.args[:1] == [f"${name}"]]
+        conditional = any(child.name == "set" and child.args[:1] == [f"${name}"]
+                          for sibling in node.index().get("if", ()) for child in sibling.walk())
+        if conditional:
+            return None
+        if found:
+            return found[-1]
+        node = node.parent
+    return None
 
 
 def find_sites(config: Config) -> list[Site]:

@@ -192,3 +192,14 @@ def test_overlapping_edits_are_refused():
 def test_insertions_at_one_place_keep_their_order():
     edits = [Edit("<input>", 2, 1, "a\n"), Edit("<input>", 2, 1, "b\n"), Edit("<input>", 2, 2, "B\n")]
     assert apply_edits("1\n2\n3\n", edits) == "1\na\nb\nB\n3\n"
+
+
+def test_an_if_opening_on_the_line_of_a_directive_shares_the_insertion_point():
+    """Two upstreams of one location (one inside `if`) get one set of lines,
+    even when the `if` opens on the line of the directive before it."""
+    text = ("server {\n    location /api/ {\n        proxy_pass https://backend;\n"
+            "        proxy_ssl_name api.internal;            if ($request_method = POST) {\n"
+            "            proxy_pass https://10.0.0.7:8443;\n        }\n    }\n}\n")
+    fixed = fix(text).text
+    assert fixed.count("proxy_ssl_verify on;") == 1 and fixed.count("proxy_ssl_server_name on;") == 1, fixed
+    assert fix(fixed).text == fixed

@@ -68,6 +68,39 @@ UP_MISDIRECTED = ('2026/11/28 06:40:11 [info] 31021#31021: *3 client attempted t
                   'from the one that was negotiated while reading client request headers, client: 127.0.0.1, '
                   'server: app.test, request: "GET / HTTP/1.0", host: "shop.example.com"')
 
+# Quoted in the public reports the field corpus (tests/field) is built from.
+FIELD_CONNECT_TIMEOUT = (f"{STAMP} [error] 7#7: *9 upstream timed out (110: Operation timed out) while connecting to "
+                         'upstream, client: 10.0.0.2, server: api, request: "GET / HTTP/1.1", '
+                         'upstream: "http://10.0.0.9:8080/", host: "api"')
+FIELD_UNREACHABLE = ('*758 connect() to [2a00:1450:4001:824::2010]:443 failed (101: Network unreachable) while '
+                     'connecting to upstream, client: 10.12.0.1, server: , request: "GET / HTTP/1.1", '
+                     'upstream: "https://[2a00:1450:4001:824::2010]:443/example.com/index.html", host: "10.156.0.15"')
+FIELD_UNRESOLVED = (f"{STAMP} [error] 30#30: *3 mybucket.s3.amazonaws.com could not be resolved (110: Operation "
+                    'timed out), client: 10.0.0.2, server: media, request: "GET /a.png HTTP/1.1", host: "media"')
+FIELD_NO_RESOLVER = f"{STAMP} [error] 8#8: *1 no resolver defined to resolve koding.github.io, client: 10.0.0.2"
+FIELD_PREMATURE = ('3370074#0: *3 upstream prematurely closed connection while reading response header from upstream, '
+                   'client: 10.10.10.12, server: inap-aws-cm01.mydoamin.com, request: "GET /auth/ HTTP/1.1", '
+                   'upstream: "http://192.168.46.69:9444/auth/", host: "inap-aws-cm01.mydoamin.com:9443"')
+FIELD_TOO_BIG = ("[error] 332#332: *26135 Upstream sent too big header while reading response header from upstream")
+FIELD_NO_VALID_HEADER = (f"{STAMP} [error] 7#7: *2 upstream sent no valid HTTP/1.0 header while reading response "
+                         'header from upstream, client: 10.0.0.2, server: , request: "GET / HTTP/1.1", '
+                         'upstream: "http://10.0.0.5:443/", host: "a"')
+FIELD_DISABLED = (f"{STAMP} [warn] 20#20: *43 upstream server temporarily disabled while SSL handshaking to upstream, "
+                  'client: 127.0.0.1, server: _, request: "GET / HTTP/1.1", upstream: "https://18.160.78.88:443/", '
+                  'host: "127.0.0.1:8080"')
+FIELD_PUMA = ("HTTP parse error, malformed request: #<Puma::HttpParserError: Invalid HTTP format, parsing fails. "
+              "Are you trying to open an SSL connection to a non-SSL Puma?>")
+FIELD_JAVA_CIPHERS = "javax.net.ssl.SSLHandshakeException: no cipher suites in common"
+FIELD_APACHE_NO_SNI = ("[ssl:error] [pid 1234:tid 5678] AH02033: No hostname was provided via SNI for a name based "
+                       "virtual host")
+FIELD_CADDY_EMPTY_SNI = "http: TLS handshake error from 172.19.0.2:56438: no certificate available for ''"
+FIELD_FASTLY = "Fastly error: unknown domain: example.com. Please check that this domain has been added to a service."
+FIELD_CLOUDFLARE_403 = "403 Forbidden cloudflare-nginx"
+FIELD_DUPLICATE_HOST = "h11._util.RemoteProtocolError: Found multiple Host: headers"
+FIELD_502_PAGE = "<head><title>502 Bad Gateway</title></head>"
+FIELD_STATUS = "404"
+ACCESS_LINE = '127.0.0.1 - - [28/Nov/2026:06:28:06 +0000] "GET /verify HTTP/1.1" 502 157 "-" "curl/7.88.1"'
+
 # `nginx -t -p DIR -c FILE` with nginx 1.22.1 / OpenSSL 3.0, verbatim.
 D = "/tmp/logcap.XXc6"
 T_NO_TRUST = "nginx: [emerg] no proxy_ssl_trusted_certificate for proxy_ssl_verify"
@@ -177,6 +210,24 @@ KIND_EXAMPLES = [
     (T_SUCCESSFUL, "config-test-ok"),
     (T_UNKNOWN_DIRECTIVE, "other-error"),
     ("Enter PEM pass phrase:", "unrecognized"),
+    (FIELD_CONNECT_TIMEOUT, "connect-timeout"),
+    (FIELD_UNREACHABLE, "unreachable"),
+    (FIELD_UNRESOLVED, "name-unresolved"),
+    (FIELD_NO_RESOLVER, "no-resolver"),
+    (FIELD_PREMATURE, "upstream-closed"),
+    (FIELD_TOO_BIG, "header-too-big"),
+    (FIELD_NO_VALID_HEADER, "invalid-response"),
+    (FIELD_DISABLED, "follow-up"),
+    (FIELD_PUMA, "upstream-tls-to-plain"),
+    (FIELD_JAVA_CIPHERS, "upstream-no-shared-cipher"),
+    (FIELD_APACHE_NO_SNI, "upstream-no-sni"),
+    (FIELD_CADDY_EMPTY_SNI, "upstream-sni-unknown"),
+    (FIELD_FASTLY, "upstream-unknown-host"),
+    (FIELD_CLOUDFLARE_403, "upstream-edge-refused"),
+    (FIELD_DUPLICATE_HOST, "upstream-duplicate-host"),
+    (FIELD_502_PAGE, "bad-gateway"),
+    (FIELD_STATUS, "http-status"),
+    (ACCESS_LINE, "access-log"),
 ]
 
 
@@ -392,7 +443,6 @@ def test_stream_module_tail():
      'client: 10.0.0.2, server: a, request: "GET /x HTTP/1.1", host: "a"', "other-error"),
     (f"{STAMP} [warn] 7#7: *9 an upstream response is buffered to a temporary file", "unrecognized"),
     ("2026/11/28 06:28:06 [info] 27368#27368: *1 client 127.0.0.1 closed keepalive connection", "unrecognized"),
-    ('127.0.0.1 - - [28/Nov/2026:06:28:06 +0000] "GET /verify HTTP/1.1" 502 157 "-" "curl/7.88.1"', "unrecognized"),
 ])
 def test_other_lines_are_kept(line, kind):
     event = one(line)

@@ -108,3 +108,11 @@ def test_stream_tls_needs_proxy_ssl_on():
     plain, tls = find_sites(config)
     assert (plain.stream, plain.tls, tls.tls) == (True, False, True)
     assert tls.group is not None
+
+
+def test_a_quote_left_open_at_the_end_is_an_error_not_a_dropped_word():
+    """crossplane drops a quoted string still open at the end of the input;
+    the rest of the file would vanish into it and fixes would land inside it."""
+    config = parse('server {\n    location / { proxy_pass https://a; }\n}"\n    server {\n        location / {\n')
+    assert [(diagnostic.line, "quote is not closed" in diagnostic.message) for diagnostic in config.diagnostics] \
+        == [(3, True)]

@@ -107,13 +107,17 @@ def is_on(node: Node | None) -> bool:
 def anchor(site: Site) -> Node:
     """Where new TLS directives go: after the last pass directive (or `if`
     holding one) and module ssl directive of the block, so every upstream of
-    one block inserts at the same place and the round can merge them."""
+    one block inserts at the same place and the round can merge them. Order
+    in the block, not line numbers: an `if` may open on the line of the
+    directive before it."""
     prefix = site.directive("ssl")
     last = site.node
     while last.parent is not site.home:  # proxy_pass inside `if`: after the `if` block
         last = last.parent
-    for sibling in site.home.children:
-        if sibling.file == last.file and sibling.line > last.end_line and (
+    children = site.home.children
+    start = next(index for index, child in enumerate(children) if child is last)
+    for sibling in children[start + 1:]:
+        if sibling.file == last.file and (
                 sibling.name.startswith(prefix) or sibling.name in PASS_MODULES or sibling.name == "proxy_ssl"
                 or (sibling.children and any(node.name in PASS_MODULES for node in sibling.walk()))):
             last = sibling

@@ -1,0 +1,80 @@
+"""The evidence-driven fix: every applicable cause's repair at the upstream's
+block, then the rules' own fixes. Production never applies the dev-only
+repairs that weaken TLS."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..causes import CAUSES, UPSTREAM
+from ..editing import Change, compose
+from ..engine import FixResult
+from ..engine import fix as rules_fix
+from ..findings import Edit
+from ..rewrite import apply_edits
+from ..rules.base import Context, set_directives
+from ..rules.host_header import host_header_changes
+from ..upstreams import Site, set_node
+from . import Diagnosis
+from .repair import Repair, scheme_line, scheme_variable
+from .weights import APPLY_AT
+
+
+def applied_repair(diagnosis: Diagnosis, unsafe_fixes: bool) -> Repair:
+    """The union of the repairs the fix applies, likelier causes first; only
+    what is not already in effect."""
+    repair = Repair()
+    for cause in diagnosis.causes:
+        if cause.confidence >= APPLY_AT and cause.applicable(diagnosis.options, unsafe_fixes):
+            repair = repair.merged(cause.repair)
+    return repair.pending(diagnosis.site) if diagnosis.site is not None else Repair()
+
+
+def evidence_fix(diagnosis: Diagnosis, unsafe_fixes: bool = False) -> FixResult:
+    options = diagnosis.options
+    text = diagnosis.config.text
+    site = diagnosis.site
+    edits: list[Edit] = []
+    notes: list[str] = []
+    outstanding: list[str] = []
+    if site is not None:
+        repair = applied_repair(diagnosis, unsafe_fixes)
+        ctx = Context(diagnosis.config, options)
+        for line, change in _changes(ctx, site, repair):
+            placed = compose(change) if change is not None else None
+            if placed:
+                edits += placed
+                notes.append(f"from the evidence: {line}")
+            else:
+                outstanding.append(f"{line} could not be placed safely in {site.node.file} (an include sets it, "
+                                   "or the line holds other directives): make that change by hand")
+        if repair.value("ssl_name") and site.target.host:
+            options = replace(options, ssl_names=((site.target.host, repair.value("ssl_name")), *options.ssl_names))
+    offsets = {source.path: source.offset for source in diagnosis.config.files}
+    result = rules_fix(apply_edits(text, edits, offsets), options, diagnosis.name, unsafe_fixes=unsafe_fixes)
+    result.original = text
+    result.checked = diagnosis.report
+    result.notes = notes
+    result.outstanding = outstanding + result.outstanding + [
+        f"the upstream must be fixed ({cause.cause}): {CAUSES[cause.cause].action}" for cause in diagnosis.causes
+        if cause.confidence >= APPLY_AT and cause.side == UPSTREAM and not cause.applicable(options, unsafe_fixes)]
+    return result
+
+
+def _changes(ctx: Context, site: Site, repair: Repair) -> list[tuple[str, list[Change | None] | None]]:
+    """(the line, the changes that write it) for each part of the repair;
+    directives inserted together share one change, as nginx -t wants them
+    in one place."""
+    changes: list[tuple[str, list[Change | None] | None]] = []
+    lines = repair.directive_lines(site)
+    if lines:
+        placed = set_directives(ctx, site, lines)
+        changes.append((" ".join(lines), placed if all(change is not None for change in placed) else None))
+    if repair.scheme:
+        variable = scheme_variable(site)
+        node = set_node(site.block, variable[1:]) if variable else site.node
+        line = scheme_line(site, repair.scheme)
+        changes.append((line, [ctx.editor.replace(node, line)] if node is not None else None))
+    if repair.host_header:
+        line = f"proxy_set_header Host {repair.host_header};"
+        changes.append((line, host_header_changes(ctx, site, repair.host_header)))
+    return changes
