@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import secrets
 import posixpath
 import re
+import secrets
 import tempfile
 
 import crossplane

@@ -15,6 +15,7 @@ from upstream_tls import bridge
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "field"))
 from score import evidence_text, load_cases  # noqa: E402
+
 CONFIGS = sorted([*(ROOT / "tests" / "fixtures").rglob("*.conf"), *(ROOT / "examples").glob("*.conf")])
 LOG = ('2026/11/28 10:00:00 [error] 7#7: *1 upstream SSL certificate verify error: (20:unable to get local issuer '
        'certificate) while SSL handshaking to upstream, client: 127.0.0.1, server: _, request: "GET / HTTP/1.1", '

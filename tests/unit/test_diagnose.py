@@ -373,5 +373,6 @@ def test_openssls_own_internal_error_is_not_the_peers_alert():
                                                ("10.0.0.5", "untrusted-certificate")])
 def test_error_20_against_a_public_bundle_depends_on_who_the_upstream_is(target, cause):
     config = (f"location / {{\n    proxy_pass https://{target};\n    proxy_ssl_verify on;\n"
-              "    proxy_ssl_server_name on;\n    proxy_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;\n}\n")
+              "    proxy_ssl_server_name on;\n"
+              "    proxy_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;\n}\n")
     assert top(run(verify_error(20, "unable to get local issuer certificate"), config=config)) == cause

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from ..editing import format_directive
 from ..upstreams import Site
 
-
 LEGACY = frozenset({"SSLv2", "SSLv3", "TLSv1", "TLSv1.1"})
 
 
