@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 DEFAULT_CA_FILE = "/etc/nginx/certs/upstream-ca.pem"
 NAME_PLACEHOLDER = "REPLACE-WITH-UPSTREAM-CERT-DNS-NAME"
+RESOLVER_PLACEHOLDER = "REPLACE-WITH-DNS-SERVER-IP"
 MODES = ("production", "dev")
 
 

@@ -184,6 +184,15 @@ class Site:
         address = self.target.raw.split("://", 1)[-1]
         return format_directive(self.node.name, [f"{scheme}://{address}", *self.node.args[1:]], self.node.quoted)
 
+    def with_address(self, host: str, scheme: str | None = None) -> str:
+        """The pass directive toward another host (same port and path)."""
+        target = self.target
+        scheme = scheme or target.scheme
+        rest = TARGET.match(target.raw)
+        tail = (f":{rest['port']}" if rest["port"] is not None else "") + rest["rest"]
+        url = f"{scheme}://{host}{tail}" if scheme else f"{host}{tail}"
+        return format_directive(self.node.name, [url, *self.node.args[1:]], self.node.quoted)
+
     def describe(self) -> str:
         """The pass directive as messages quote it; URL userinfo (which nginx
         does not accept there, but people paste) is never echoed."""

@@ -15,7 +15,17 @@ from upstream_tls.logs import read_log
 from upstream_tls.render import diagnosis_payload, diagnosis_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "field"))
-from score import NONE_FITS, evidence_text, load_cases, options_of, problems, run_case  # noqa: E402
+from score import (  # noqa: E402
+    NONE_FITS,
+    README,
+    README_BLOCK,
+    evidence_text,
+    load_cases,
+    options_of,
+    problems,
+    readme_block,
+    run_case,
+)
 
 CASES = load_cases()
 TOP1_FLOOR, LISTED_FLOOR, MINIMUM_CASES = 0.90, 0.97, 60
@@ -47,6 +57,11 @@ def test_floors(outcomes):
     misses = [(outcome.case, outcome.expected, outcome.named[:3]) for outcome in outcomes if not outcome.top1]
     assert top1 >= TOP1_FLOOR, misses
     assert listed >= LISTED_FLOOR, misses
+
+
+def test_readme_shows_the_current_score(outcomes):
+    shown = README_BLOCK.search(README.read_text(encoding="utf-8"))[2]
+    assert shown == readme_block(outcomes), "run: python tests/field/score.py --readme"
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -87,7 +87,7 @@ def diagnose(text: str, log_events: list[LogEvent], chain: Chain | None, options
     sites = Context(report.config, options).sites if not report.diagnostics else []
     evidence = sort_evidence(sites, log_events)
     situation = situation_of(evidence.site, options)
-    case = Case(situation, chain, options, read_file)
+    case = Case(situation, chain, options, read_file, report.config.text)
     readings, unexplained = [], list(evidence.unassigned)
     for event in evidence.events:
         count = evidence.repeats.get(id(event), 1)

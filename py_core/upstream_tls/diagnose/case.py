@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from ..certs import Chain, ChainError, read_chain
 from ..model import effective_all
-from ..options import NAME_PLACEHOLDER, Options
+from ..options import NAME_PLACEHOLDER, RESOLVER_PLACEHOLDER, Options
 from ..upstreams import PLAIN_SCHEME_OF, TLS_SCHEME_OF
 from .naming import choose_name
 from .repair import Repair
@@ -21,6 +21,7 @@ FileReader = Callable[[str], bytes | None]
 SYSTEM_BUNDLE = re.compile(r"^/etc/(?:ssl/certs/ca-certificates\.crt|ssl/cert\.pem|ssl/certs/ca-bundle\.crt|"
                            r"pki/tls/certs/ca-bundle\.crt|pki/tls/cert\.pem|pki/ca-trust/extracted/pem/"
                            r"tls-ca-bundle\.pem|ssl/ca-bundle\.pem)$")
+DOCKER_DNS = "127.0.0.11"
 SINGLE_VARIABLE = re.compile(r"^\$\w+$")
 PUBLIC_BUNDLE_NAME = re.compile(r"(?:^|/)(?:cacert|ca-certificates|ca-bundle|tls-ca-bundle)\.(?:pem|crt)$")
 
@@ -31,6 +32,7 @@ class Case:
     chain: Chain | None
     options: Options
     read_file: FileReader | None = None
+    config_text: str = ""
     _trust: tuple[str, Chain] | None = field(default=None, init=False, repr=False)
 
     @property
@@ -59,6 +61,11 @@ class Case:
                 except ChainError:
                     pass
         return self._trust
+
+    def resolver_address(self) -> str:
+        """Docker's embedded DNS when the config already names it, else a
+        marked placeholder for the person's DNS server."""
+        return DOCKER_DNS if DOCKER_DNS in self.config_text else RESOLVER_PLACEHOLDER
 
     def host_lines(self) -> list:
         """Every `proxy_set_header Host` nginx sends to this upstream."""

@@ -10,12 +10,13 @@ from ..editing import Change, compose
 from ..engine import FixResult
 from ..engine import fix as rules_fix
 from ..findings import Edit
+from ..options import RESOLVER_PLACEHOLDER
 from ..rewrite import apply_edits
 from ..rules.base import Context, set_directives
 from ..rules.host_header import host_header_changes
 from ..upstreams import Site, set_node
 from . import Diagnosis
-from .repair import Repair, scheme_line, scheme_variable
+from .repair import Repair, pass_line, scheme_variable
 from .weights import APPLY_AT
 
 
@@ -54,6 +55,9 @@ def evidence_fix(diagnosis: Diagnosis, unsafe_fixes: bool = False) -> FixResult:
     result.original = text
     result.checked = diagnosis.report
     result.notes = notes
+    if RESOLVER_PLACEHOLDER in result.text and RESOLVER_PLACEHOLDER not in text:
+        outstanding.append(f"{RESOLVER_PLACEHOLDER} is still in the output: put the IP of a DNS server nginx can "
+                           "reach there (127.0.0.11 inside Docker, the cluster DNS in Kubernetes)")
     result.outstanding = outstanding + result.outstanding + [
         f"the upstream must be fixed ({cause.cause}): {CAUSES[cause.cause].action}" for cause in diagnosis.causes
         if cause.confidence >= APPLY_AT and cause.side == UPSTREAM and not cause.applicable(options, unsafe_fixes)]
@@ -69,10 +73,10 @@ def _changes(ctx: Context, site: Site, repair: Repair) -> list[tuple[str, list[C
     if lines:
         placed = set_directives(ctx, site, lines)
         changes.append((" ".join(lines), placed if all(change is not None for change in placed) else None))
-    if repair.scheme:
-        variable = scheme_variable(site)
+    if repair.scheme or repair.address:
+        variable = scheme_variable(site) if repair.address is None else None
         node = set_node(site.block, variable[1:]) if variable else site.node
-        line = scheme_line(site, repair.scheme)
+        line = pass_line(site, repair.scheme, repair.address)
         changes.append((line, [ctx.editor.replace(node, line)] if node is not None else None))
     if repair.host_header:
         line = f"proxy_set_header Host {repair.host_header};"

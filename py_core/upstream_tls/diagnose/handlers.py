@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from ..causes import CONFIG
 from ..logs import LogEvent, verify_code_name
-from ..upstreams import is_ip_literal
+from ..upstreams import is_ip_literal, parse_target
 from . import handshake
 from .case import Case
 from .config_readings import RESOLVER_NOTE
@@ -19,6 +19,8 @@ from .verify import name_mismatch, verify_error
 from .weights import CERTAIN, EVEN, HINT, LIKELY, POSSIBLE, STRONG
 
 DEV_CIPHERS = "DEFAULT:@SECLEVEL=0"
+LONGER_READ = Repair((("read_timeout", "300s"),))
+HTTP11 = Repair((("http_version", "1.1"),))
 NGINX_DEFAULT_CIPHERS = "HIGH:!aNULL:!MD5"
 LEGACY_PROTOCOLS = "TLSv1 TLSv1.1 TLSv1.2 TLSv1.3"
 MODERN_PROTOCOLS = "TLSv1.2 TLSv1.3"
@@ -332,7 +334,11 @@ def _plain_to_odd_port(case: Case) -> bool:
 
 
 def upstream_closed(event: LogEvent, where: str, case: Case) -> list[Reading]:
-    readings = [Reading("upstream-closed-connection", LIKELY, f"{where}: {event.message}",
+    site = case.site
+    http10 = site is not None and site.module == "proxy" and site.effective("http_version") is None
+    readings = [Reading("upstream-closed-connection", LIKELY, f"{where}: {event.message}"
+                        + ("; nginx speaks HTTP/1.0 to upstreams by default, which some servers close" if http10
+                           else ""), HTTP11 if http10 else Repair(), unsafe=http10,
                         decides=handshake.UPSTREAM_LOG_DECIDES)]
     target = case.situation.target
     if target is not None and target.scheme == "http" and case.situation.tls_port:
@@ -347,7 +353,20 @@ def upstream_closed(event: LogEvent, where: str, case: Case) -> list[Reading]:
 
 
 def no_resolver(event: LogEvent, where: str, case: Case) -> list[Reading]:
-    return [Reading("upstream-name-unresolved", CERTAIN, f"{where}: {event.message}", note=RESOLVER_NOTE)]
+    return [Reading("upstream-name-unresolved", CERTAIN, f"{where}: {event.message}",
+                    Repair(named=(("resolver", case.resolver_address()),)), side=CONFIG, note=RESOLVER_NOTE)]
+
+
+def refused(event: LogEvent, where: str, case: Case) -> list[Reading]:
+    """Nothing listens there. `localhost` resolves to ::1 as well, and an
+    application listening on 127.0.0.1 only refuses the IPv6 attempt."""
+    target = case.situation.target
+    peer = parse_target(event.upstream).host if event.upstream else None
+    if target is not None and target.host == "localhost" and peer in ("[::1]", "::1"):
+        return [Reading("upstream-connection-refused", CERTAIN, f"{where}: {event.message}; `localhost` also "
+                        "resolves to ::1, where the application does not listen", Repair(address="127.0.0.1"),
+                        side=CONFIG)]
+    return [Reading("upstream-connection-refused", CERTAIN, f"{where}: {event.message}")]
 
 
 def header_too_big(event: LogEvent, where: str, case: Case) -> list[Reading]:
@@ -361,7 +380,9 @@ def timeout(event: LogEvent, where: str, case: Case) -> list[Reading]:
         return [Reading("upstream-timeout", LIKELY, f"{where}: {event.message}",
                         decides="`openssl s_client -connect HOST:PORT` from the nginx host: a handshake that "
                                 "hangs there too is the network or the upstream, not nginx")]
-    return [Reading("upstream-timeout", STRONG, f"{where}: {event.message}")]
+    return [Reading("upstream-timeout", STRONG, f"{where}: {event.message}", LONGER_READ, unsafe=True,
+                    note="unsafe: a longer proxy_read_timeout only helps when the upstream is slow on purpose "
+                         "(reports, exports); otherwise it hides the problem for longer")]
 
 
 def http_status(event: LogEvent, where: str, case: Case) -> list[Reading]:
@@ -420,7 +441,7 @@ HANDLERS: dict[str, Handler] = {
     "host-not-found": _simple("upstream-name-unresolved", CERTAIN),
     "name-unresolved": _simple("upstream-name-unresolved", CERTAIN),
     "no-resolver": no_resolver,
-    "connect-refused": _simple("upstream-connection-refused", CERTAIN),
+    "connect-refused": refused,
     "connect-timeout": _simple("upstream-unreachable", CERTAIN),
     "unreachable": _simple("upstream-unreachable", CERTAIN),
     "upstream-timeout": timeout,

@@ -39,10 +39,12 @@ class Cause:
 
     @property
     def dev_only(self) -> bool:
-        """A config change standing in for an upstream repair, or any repair
-        that weakens TLS (verify off, legacy protocols, @SECLEVEL=0): dev
-        mode only, never the production fix."""
-        return (self.side == UPSTREAM and bool(self.repair)) or self.repair.weakens
+        """A config change standing in for an upstream's TLS repair, or any
+        repair that weakens TLS (verify off, legacy protocols, @SECLEVEL=0):
+        dev mode only, never the production fix. (A timeout or a buffer size
+        for a slow or chatty upstream weakens nothing.)"""
+        stand_in = self.side == UPSTREAM and CAUSES[self.cause].tls and bool(self.repair)
+        return stand_in or self.repair.weakens
 
     def applicable(self, options: Options, unsafe_fixes: bool) -> bool:
         if self.dev_only:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..editing import format_directive
+from ..model import effective
 from ..upstreams import Site
 
 LEGACY = frozenset({"SSLv2", "SSLv3", "TLSv1", "TLSv1.1"})
@@ -13,22 +14,25 @@ LEGACY = frozenset({"SSLv2", "SSLv3", "TLSv1", "TLSv1.1"})
 class Repair:
     """`directives` are (suffix, value) pairs after the module prefix
     (`ssl_verify` is proxy_ssl_verify, grpc_ssl_verify or uwsgi_ssl_verify
-    for the upstream's module); `scheme` the pass directive's new scheme;
-    `host_header` the Host the upstream should receive. An empty repair means
-    nothing in this config removes the cause."""
+    for the upstream's module); `named` are directives by their full name
+    (`resolver`); `scheme` and `address` the pass directive's new scheme and
+    host; `host_header` the Host the upstream should receive. An empty repair
+    means nothing in this config removes the cause."""
 
     directives: tuple[tuple[str, str], ...] = ()
     scheme: str | None = None
     host_header: str | None = None
+    address: str | None = None
+    named: tuple[tuple[str, str], ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.directives or self.scheme or self.host_header)
+        return bool(self.directives or self.scheme or self.host_header or self.address or self.named)
 
     def merged(self, other: Repair) -> Repair:
         """Both repairs; where both set one thing, this one's value stays."""
-        mine = dict(self.directives)
-        extra = tuple((suffix, value) for suffix, value in other.directives if suffix not in mine)
-        return Repair(self.directives + extra, self.scheme or other.scheme, self.host_header or other.host_header)
+        return Repair(_union(self.directives, other.directives), self.scheme or other.scheme,
+                      self.host_header or other.host_header, self.address or other.address,
+                      _union(self.named, other.named))
 
     @property
     def weakens(self) -> bool:
@@ -42,29 +46,41 @@ class Repair:
     def value(self, suffix: str) -> str | None:
         return dict(self.directives).get(suffix)
 
-    def without(self, *suffixes: str) -> Repair:
-        return Repair(tuple(item for item in self.directives if item[0] not in suffixes), self.scheme,
-                      self.host_header)
-
     def pending(self, site: Site) -> Repair:
         """What still has to change: settings already in effect are left out,
         so the fix neither rewrites nor reports them."""
         directives = tuple((suffix, value) for suffix, value in self.directives
-                           if not _holds(site, suffix, value))
+                           if not _holds(site, site.directive(suffix), value))
+        named = tuple((name, value) for name, value in self.named if not _holds(site, name, value))
         scheme = None if self.scheme is None or site.resolved.scheme == self.scheme else self.scheme
-        return Repair(directives, scheme, self.host_header)
+        return Repair(directives, scheme, self.host_header, self.address, named)
 
     def directive_lines(self, site: Site) -> list[str]:
-        return [format_directive(site.directive(suffix), value.split(" ")) for suffix, value in self.directives]
+        """The lines set in the upstream's block, in the order given."""
+        return ([format_directive(site.directive(suffix), value.split(" ")) for suffix, value in self.directives]
+                + [format_directive(name, value.split(" ")) for name, value in self.named])
 
     def lines(self, site: Site) -> list[str]:
         """Every change as the config line it produces, in a stable order."""
         lines = self.directive_lines(site)
-        if self.scheme:
-            lines.insert(0, scheme_line(site, self.scheme))
+        if self.scheme or self.address:
+            lines.insert(0, pass_line(site, self.scheme, self.address))
         if self.host_header:
             lines.append(format_directive("proxy_set_header", ["Host", self.host_header]))
         return lines
+
+
+def _union(first: tuple[tuple[str, str], ...], second: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    names = dict(first)
+    return first + tuple(item for item in second if item[0] not in names)
+
+
+def pass_line(site: Site, scheme: str | None, address: str | None) -> str:
+    """The pass directive with a new scheme and/or host (a variable scheme
+    is changed where `set` gives it, see scheme_line)."""
+    if address is None:
+        return scheme_line(site, scheme)
+    return site.with_address(address, scheme)
 
 
 def scheme_line(site: Site, scheme: str) -> str:
@@ -84,6 +100,6 @@ def scheme_variable(site: Site) -> str | None:
     return None
 
 
-def _holds(site: Site, suffix: str, value: str) -> bool:
-    current = site.effective(suffix)
+def _holds(site: Site, name: str, value: str) -> bool:
+    current = effective(site.block, name)
     return current is not None and [arg.lower() for arg in current.args] == value.lower().split(" ")
