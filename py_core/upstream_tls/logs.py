@@ -23,7 +23,7 @@ KINDS = (
     "upstream-plain-http-to-https", "upstream-tls-to-plain", "upstream-unsupported-protocol",
     "upstream-no-shared-cipher", "upstream-no-sni", "upstream-sni-unknown", "upstream-misdirected-request",
     "upstream-unknown-host", "upstream-edge-refused", "upstream-duplicate-host", "bad-gateway", "http-status",
-    "access-log",
+    "http-header", "access-log",
     "config-test-failed", "config-test-ok", "other-error", "unrecognized",
 )
 
@@ -147,6 +147,10 @@ _RULES = tuple((kind, re.compile(pattern, re.I)) for kind, pattern in (
     ("handshake-failed", r"SSL_do_handshake\(\) failed"),
     ("bad-gateway", r"\b50[24] (?:Bad Gateway|Gateway Time-?out)\b"),
 ))
+# A response header line as curl -i or a browser shows it: context, not evidence.
+_HEADER_LINE = re.compile(r"^\s*(?:[<>] )?(?:server|date|content-type|content-length|connection|etag|accept-ranges|"
+                          r"last-modified|cache-control|location|vary|via|x-[\w-]+|cf-ray|strict-transport-security|"
+                          r"set-cookie|expires|pragma|transfer-encoding|keep-alive|age|alt-svc): ", re.I)
 _BARE_STATUS = re.compile(r"^\s*(?:HTTP/\d(?:\.\d)?\s+)?(?P<status>[1-5]\d\d)\b(?:\s+[A-Za-z][\w '-]*)?\s*$")
 _ACCESS_LOG = re.compile(r'^\S+ \S+ \S+ \[[^\]]+\] "[^"]*" (?P<status>\d{3}) ')
 _PHASE = re.compile(r" while (?P<phase>[a-zA-Z ]+?)(?: to upstream| from upstream| upstream)?$")
@@ -350,6 +354,8 @@ def _event(number: int, raw: str, split: _Split, log: str) -> LogEvent:
             found = {key: value.rstrip(".") for key, value in match.groupdict().items() if value}
         elif _BARE_STATUS.match(raw):
             kind, source, found = "http-status", "response", {"status": _BARE_STATUS.match(raw)["status"]}
+        elif _HEADER_LINE.match(raw):
+            kind, source = "http-header", "response"
     if kind is None:
         kind = "other-error" if split.level in _ERROR_OR_WORSE else "unrecognized"
 

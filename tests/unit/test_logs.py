@@ -228,6 +228,7 @@ KIND_EXAMPLES = [
     (FIELD_502_PAGE, "bad-gateway"),
     (FIELD_STATUS, "http-status"),
     (ACCESS_LINE, "access-log"),
+    ("Server: nginx/1.6.2", "http-header"),
 ]
 
 

@@ -59,7 +59,8 @@ def situation_readings(case: Case) -> list[Reading]:
                                 f"resolves the host per request, and no `resolver` {seen}: `no resolver defined to "
                                 "resolve`", config_only=True, note=RESOLVER_NOTE,
                                 decides="`nginx -T | grep resolver`: none means every request to it fails"))
-    if site.target.has_variable and target.scheme in ("https", "grpcs") and target.port in COMMON_PLAIN_PORTS:
+    if site.target.has_variable and target.host and target.scheme in ("https", "grpcs") \
+            and target.port in COMMON_PLAIN_PORTS:
         readings.append(Reading("https-to-plain-http", EVEN, f"{site.node.file}:{site.node.line}: {site.describe()} "
                                 f"resolves to {target.scheme}://{target.host}:{target.port}, a port where applications "
                                 "usually speak plain HTTP", case.plain_repair(), unsafe=True, config_only=True,

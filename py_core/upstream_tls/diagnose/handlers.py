@@ -260,7 +260,7 @@ def upstream_unknown_host(event: LogEvent, where: str, case: Case) -> list[Readi
         return [Reading("host-header-mismatch", LIKELY, f"{evidence}; Host is {situation.host_header}",
                         case.host_repair())]
     return [Reading("host-header-mismatch", EVEN, f"{evidence}; Host is nginx's default, the proxy_pass host "
-                    f"\"{situation.target.host if situation.target else ''}\"", case.host_repair(),
+                    f"\"{situation.host_text or 'from a variable'}\"", case.host_repair(),
                     decides="the name the platform knows this site by (its custom domain)")]
 
 
@@ -318,8 +318,9 @@ def invalid_response(event: LogEvent, where: str, case: Case) -> list[Reading]:
     target = case.situation.target
     if target is not None and target.scheme in ("http", "grpc", "uwsgi"):
         strength = STRONG if case.situation.tls_port else (EVEN if _plain_to_odd_port(case) else POSSIBLE)
+        port = f"port {target.port}" if target.port else "the upstream"
         return [Reading("http-to-https-port", strength, f"{where}: {event.message}; proxy_pass sends plain "
-                        f"{target.scheme}:// to port {target.port}", case.tls_repair(),
+                        f"{target.scheme}:// to {port}", case.tls_repair(),
                         decides="`curl -vk https://HOST:PORT/` from the nginx host: a TLS answer means the port "
                                 "speaks TLS")]
     return [Reading("upstream-closed-connection", POSSIBLE, f"{where}: {event.message}",
@@ -329,8 +330,8 @@ def invalid_response(event: LogEvent, where: str, case: Case) -> list[Reading]:
 def _plain_to_odd_port(case: Case) -> bool:
     """Plain http:// to a port that is neither a TLS port nor a usual plain one."""
     target = case.situation.target
-    return target is not None and target.scheme == "http" and not case.situation.tls_port \
-        and target.port not in COMMON_PLAIN_PORTS
+    return target is not None and target.scheme == "http" and target.host is not None \
+        and target.port is not None and not case.situation.tls_port and target.port not in COMMON_PLAIN_PORTS
 
 
 def upstream_closed(event: LogEvent, where: str, case: Case) -> list[Reading]:
@@ -397,8 +398,8 @@ def http_status(event: LogEvent, where: str, case: Case) -> list[Reading]:
     if event.status in (400, 403, 404) and situation.client_host_forwarded and situation.target is not None:
         return [Reading("host-header-mismatch", POSSIBLE, f"{where}: the upstream answered {event.status} to Host "
                         f"{situation.host_header}", case.host_repair(),
-                        decides=f"the same request with `curl -H 'Host: {situation.target.host}'` to the upstream "
-                                "answers: then it routes by Host")]
+                        decides=f"the same request with `curl -H 'Host: {situation.host_text or 'NAME'}'` to the "
+                                "upstream answers: then it routes by Host")]
     return []
 
 
@@ -467,6 +468,6 @@ HANDLERS: dict[str, Handler] = {
 }
 # Lines that are read but explain nothing by themselves: the 502 itself,
 # nginx's own follow-ups to a failure, the outcome of `nginx -t`.
-CONTEXT_KINDS = frozenset({"follow-up", "bad-gateway", "http-status", "access-log", "config-test-failed",
-                           "config-test-ok"})
+CONTEXT_KINDS = frozenset({"follow-up", "bad-gateway", "http-status", "http-header", "access-log",
+                           "config-test-failed", "config-test-ok"})
 

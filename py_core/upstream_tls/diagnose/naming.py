@@ -11,6 +11,7 @@ def choose_name(site: Site, chain: Chain | None, options: Options) -> tuple[str 
     """(the DNS name to check, or None with why). Asks rather than guesses
     when the certificate holds several names and none is the proxy_pass host."""
     target = site.resolved
+    label = target.host or "UPSTREAM"
     given = options.ssl_name_for(target.host, target.port, True) if target.host else None
     if given:
         return given, None
@@ -27,10 +28,10 @@ def choose_name(site: Site, chain: Chain | None, options: Options) -> tuple[str 
     if len(names) == 1:
         return names[0], None
     if names:
-        return None, f"the certificate names {', '.join(names)}: give --ssl-name {target.host}=NAME"
+        return None, f"the certificate names {', '.join(names)}: give --ssl-name {label}=NAME"
     if leaf.dns_names:
         return None, (f"the certificate holds only {', '.join(leaf.dns_names)}: "
-                      f"give --ssl-name {target.host}=NAME with the concrete name")
+                      f"give --ssl-name {label}=NAME with the concrete name")
     if leaf.subject_cn and not is_ip_literal(leaf.subject_cn):
         return leaf.subject_cn, None
     return None, "the certificate has no DNS name: reissue it with one (nginx matches DNS names only)"
