@@ -126,8 +126,8 @@ _RULES = tuple((kind, re.compile(pattern, re.I)) for kind, pattern in (
     ("host-not-found", r'host not found in (?:upstream|resolver)(?: "(?P<host>[^"]*)")?'),
     ("no-resolver", r"no resolver defined to resolve (?P<host>\S+)"),
     ("name-unresolved", r"(?P<host>\S+) could not be resolved"),
-    ("connect-refused", r"connect\(\) (?:to \S+ )?failed \(\d+: Connection refused\)"),
-    ("unreachable", r"connect\(\) (?:to \S+ )?failed \(\d+: (?:Network (?:is )?unreachable|No route to host|"
+    ("connect-refused", r"(?:connect\(\) (?:to \S+ )?)?failed \(\d+: Connection refused\)"),
+    ("unreachable", r"(?:connect\(\) (?:to \S+ )?)?failed \(\d+: (?:Network (?:is )?unreachable|No route to host|"
                     r"Host (?:is )?unreachable)\)"),
     ("upstream-timeout", r"upstream timed out"),
     ("no-live-upstreams", r"no live upstreams"),
