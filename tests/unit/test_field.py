@@ -3,6 +3,7 @@ The floors of issue 10 hold, every case file follows the format, and what
 `diagnose` prints for them is what `fix` does."""
 from __future__ import annotations
 
+import json
 import re
 import sys
 from collections import Counter
@@ -92,3 +93,14 @@ def test_none_fits_cases_say_what_would_decide():
             continue
         diagnosis = diagnose(case["config"], read_log(evidence_text(case)), None, options_of(case))
         assert diagnosis.unexplained or diagnosis.missing or diagnosis.causes, name
+
+
+@pytest.mark.parametrize("name", sorted(CASES)[::4])
+def test_the_llm_prompt_ranks_causes_as_the_cli_does(name):
+    """The request an LLM would get carries the same causes in the same order."""
+    from upstream_tls.llm import prepare
+    case = CASES[name]
+    diagnosis = diagnose(case["config"], read_log(evidence_text(case)), None, options_of(case))
+    prompt = json.dumps(prepare("openai", case["config"], log_text=evidence_text(case), options=options_of(case)).body)
+    positions = [prompt.find(f". {cause.cause} [") for cause in diagnosis.causes]
+    assert all(position >= 0 for position in positions) and positions == sorted(positions), positions
