@@ -162,7 +162,9 @@ function renderCauses(result) {
   const chain = result.chain;
   $("chain-summary").replaceChildren(...(chain ? [chain.error
     ? el("p", { className: "state error", text: chain.error })
-    : el("details", {}, el("summary", { text: "What the chain says" }), el("pre", { text: chain.summary.join("\n") }))] : []));
+    : chain.probe_errors
+      ? el("p", { className: "state", text: "No certificate here: what openssl s_client printed is read as evidence." })
+      : el("details", {}, el("summary", { text: "What the chain says" }), el("pre", { text: chain.summary.join("\n") }))] : []));
   const diagnosis = result.diagnosis;
   if (!diagnosis) {
     $("causes-state").textContent = result.empty || result.diagnostics.length ? "" :

@@ -14,8 +14,9 @@ import posixpath
 import re
 from collections.abc import Callable
 
-from . import engine
-from .options import Options, parse_ssl_name, parse_version
+from .analysis import Inputs
+from .analysis import analyze as run_analysis
+from .options import LABELS, MODES, Options, options_from_fields
 from .parse import DEFAULT_NAME
 from .probe import probes
 from .redact import redact
@@ -34,29 +35,10 @@ class BadRequest(ValueError):
 def options_from(payload: dict) -> tuple[Options, list[str]]:
     """Options from the page's form fields, and one message per field that
     cannot be used (the CLI refuses the same values with exit 2)."""
-    problems = []
-    version = None
-    if (payload.get("nginx_version") or "").strip():
-        try:
-            version = parse_version(payload["nginx_version"])
-        except ValueError as exc:
-            problems.append(f"nginx version: {exc}")
-    names = []
-    for text in re.split(r"[\s,]+", payload.get("ssl_names") or ""):
-        if text:
-            try:
-                names.append(parse_ssl_name(text))
-            except ValueError as exc:
-                problems.append(f"TLS name: {exc}")
-    client_cert = (payload.get("client_cert") or "").strip() or None
-    client_key = (payload.get("client_key") or "").strip() or None
-    if bool(client_cert) != bool(client_key):
-        problems.append("client certificate and key: give both paths, or neither")
-    mode = payload.get("mode") or "production"
-    if mode not in ("production", "dev"):
-        raise BadRequest(f"mode: {mode!r} is neither production nor dev")
-    return Options(mode=mode, nginx_version=version, ca_file=(payload.get("ca_file") or "").strip() or None,
-                   ssl_names=tuple(names), client_cert=client_cert, client_key=client_key), problems
+    if (payload.get("mode") or "production") not in MODES:
+        raise BadRequest(f"mode: {payload.get('mode')!r} is neither production nor dev")
+    fields = {**payload, "ssl_names": [text for text in re.split(r"[\s,]+", payload.get("ssl_names") or "") if text]}
+    return options_from_fields(fields, LABELS)
 
 
 def _finding(finding) -> dict:
@@ -81,73 +63,54 @@ def _fix_payload(result) -> dict:
     }
 
 
-def _chain(text: str, options: Options) -> tuple[object | None, dict | None]:
-    """(chain, its payload) or (None, an error payload) for the pasted chain;
-    the CA bundle is named after the trust file the fix writes."""
-    if not text.strip():
-        return None, None
-    from .certs import ChainError, read_chain
-    try:
-        chain = read_chain(text, "chain")
-    except ChainError as exc:
-        return None, {"error": str(exc)}
+def _chain_payload(analysis) -> dict | None:
+    """What the page shows of the pasted chain: its summary and the CA
+    bundle (named after the trust file the fix writes), why it could not
+    be read, or that it held `s_client`'s errors instead of a chain."""
+    if analysis.chain is None:
+        if analysis.chain_problem:
+            return {"error": analysis.chain_problem}
+        probes = [event for event in analysis.events if event.source == "probe"]
+        return {"probe_errors": [event.raw for event in probes]} if probes else None
+    from .certs import ChainError
+    chain = analysis.chain
     payload = {"summary": chain.summary_lines(), **chain.to_dict()}
     try:
-        anchor = chain.trust_anchor_pem()
-        payload["ca_bundle"] = {"pem": anchor, "subject": chain.trust_anchor.subject,
-                                "file_name": posixpath.basename(options.trust_path) or "upstream-ca.pem"}
+        payload["ca_bundle"] = {"pem": chain.trust_anchor_pem(), "subject": chain.trust_anchor.subject,
+                                "file_name": posixpath.basename(analysis.options.trust_path) or "upstream-ca.pem"}
     except ChainError as exc:
         payload["ca_bundle"] = {"error": str(exc)}
-    return chain, payload
+    return payload
 
 
 def analyze(payload: dict) -> dict:
     """Findings, diagnosis, fixed text, CA bundle, probe commands and the
     redacted text for one state of the page's inputs."""
     text = payload.get("config", "")
-    name = payload.get("name") or DEFAULT_NAME
     options, option_problems = options_from(payload.get("options") or {})
-    log_text = payload.get("log", "")
-    chain, chain_payload = _chain(payload.get("chain", ""), options)
-    events = []
-    if log_text.strip():
-        from .logs import read_log
-        events = read_log(log_text, "error.log")
     redaction = redact(text)
-    result: dict = {
-        "option_problems": option_problems,
-        "chain": chain_payload,
-        "redaction": {"text": redaction.text, "summary": redaction.summary(),
-                      "report": [entry.to_dict() for entry in redaction.report]},
-    }
+    result: dict = {"option_problems": option_problems, "chain": None,
+                    "redaction": {"text": redaction.text, "summary": redaction.summary(),
+                                  "report": [entry.to_dict() for entry in redaction.report]}}
+    nothing = {"diagnostics": [], "findings": [], "diagnosis": None, "fix": None, "probes": [], "probes_total": 0}
     if not text.strip():
-        return {**result, "empty": True, "diagnostics": [], "findings": [], "diagnosis": None, "fix": None,
-                "probes": [], "probes_total": 0}
-    # Each path checks the text once: the fix's first round or the diagnosis
-    # carries the report the findings come from.
-    diagnosis = fixed = None
-    if option_problems:
-        report = engine.check(text, options, name)
-    elif events or chain is not None:
-        from .diagnose import diagnose, evidence_fix
-        diagnosis = diagnose(text, events, chain, options, name)
-        report = diagnosis.report
-    else:
-        fixed = engine.fix(text, options, name)
-        report = fixed.checked
+        return {**result, **nothing, "empty": True}
+    analysis = run_analysis(Inputs(text, payload.get("name") or DEFAULT_NAME, log=payload.get("log", ""),
+                                   chain=payload.get("chain", ""), options=options))
+    result["chain"] = _chain_payload(analysis)
+    report = analysis.report
     if report.diagnostics:
-        return {**result, "empty": False, "diagnostics": [diagnostic_payload(d) for d in report.diagnostics],
-                "findings": [], "diagnosis": None, "fix": None, "probes": [], "probes_total": 0}
+        return {**result, **nothing, "empty": False,
+                "diagnostics": [diagnostic_payload(diagnostic) for diagnostic in report.diagnostics]}
+    findings = [_finding(finding) for finding in report.findings]
     if option_problems:
-        return {**result, "empty": False, "diagnostics": [], "findings": [_finding(f) for f in report.findings],
-                "diagnosis": None, "fix": None, "probes": [], "probes_total": 0}
-    diagnosis_payload = None
-    if diagnosis is not None:
-        fixed = evidence_fix(diagnosis)
-        diagnosis_payload = {**render_diagnosis(diagnosis), "log_lines": len(events)}
+        return {**result, **nothing, "empty": False, "findings": findings}
+    diagnosis = None
+    if analysis.diagnosis is not None:
+        diagnosis = {**render_diagnosis(analysis.diagnosis), "log_lines": len(analysis.events)}
     found = probes(Context(report.config, options))
-    return {**result, "empty": False, "diagnostics": [], "findings": [_finding(f) for f in report.findings],
-            "diagnosis": diagnosis_payload, "fix": _fix_payload(fixed),
+    return {**result, "empty": False, "diagnostics": [], "findings": findings, "diagnosis": diagnosis,
+            "fix": _fix_payload(analysis.fixed()),
             "probes": [probe.to_dict() for probe in found[:SHOWN_PROBES]], "probes_total": len(found)}
 
 

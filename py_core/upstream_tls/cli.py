@@ -12,11 +12,12 @@ import json
 import os
 import sys
 import tempfile
+from dataclasses import replace
 
 from . import engine
 from .findings import Severity
 from .model import Diagnostic
-from .options import DEFAULT_CA_FILE, Options, parse_ssl_name, parse_version
+from .options import DEFAULT_CA_FILE, FLAGS, Options, options_from_fields
 from .parse import InputError, split_dump
 from .render import (
     causes_table,
@@ -90,19 +91,34 @@ def write_in_place(path: str, text: str) -> str:
 
 
 def options_from(args) -> Options:
-    version = None
-    if getattr(args, "nginx_version", None):
-        try:
-            version = parse_version(args.nginx_version)
-        except ValueError as exc:
-            raise UsageError(f"--nginx-version: {exc}") from None
-    try:
-        names = tuple(parse_ssl_name(text) for text in getattr(args, "ssl_name", None) or ())
-    except ValueError as exc:
-        raise UsageError(f"--ssl-name: {exc}") from None
-    return Options(mode=getattr(args, "mode", None) or getattr(args, "profile", "production"),
-                   nginx_version=version, ca_file=getattr(args, "ca_file", None), ssl_names=names,
-                   client_cert=getattr(args, "client_cert", None), client_key=getattr(args, "client_key", None))
+    """Options from the flags; the first value that cannot be used is a
+    usage error naming its flag."""
+    options, problems = options_from_fields({
+        "mode": getattr(args, "mode", None) or getattr(args, "profile", "production"),
+        "nginx_version": getattr(args, "nginx_version", None),
+        "ca_file": getattr(args, "ca_file", None),
+        "ssl_names": getattr(args, "ssl_name", None) or (),
+        "client_cert": getattr(args, "client_cert", None),
+        "client_key": getattr(args, "client_key", None)}, FLAGS)
+    if problems:
+        raise UsageError(problems[0])
+    return options
+
+
+def analysis_of(args, *, evidence: bool = False, diagnose: bool = False):
+    """The one analysis of FILE with the flags' options (and evidence)."""
+    from .analysis import Inputs, analyze
+    text, name = read_input(args.file)
+    inputs = Inputs(text, name, options=options_from(args), unsafe_fixes=getattr(args, "unsafe_fixes", False))
+    if evidence:
+        log = read_input(args.error_log) if getattr(args, "error_log", None) else ("", "error.log")
+        chain = read_bytes(args.upstream_cert) if getattr(args, "upstream_cert", None) else b""
+        inputs = replace(inputs, log=log[0], log_name=log[1], chain=chain, diagnose_anyway=diagnose,
+                         chain_name=getattr(args, "upstream_cert", None) or "chain", read_file=read_local_file)
+    analysis = analyze(inputs)
+    if analysis.chain_problem:
+        raise UsageError(analysis.chain_problem)
+    return analysis
 
 
 def report_diagnostics(diagnostics: list[Diagnostic], text: str) -> int:
@@ -120,38 +136,18 @@ def failing(findings) -> bool:
 
 
 def run_check(args) -> int:
-    text, name = read_input(args.file)
-    report = engine.check(text, options_from(args), name)
+    analysis = analysis_of(args)
+    report = analysis.report
     if report.diagnostics:
-        return report_diagnostics(report.diagnostics, text)
+        return report_diagnostics(report.diagnostics, analysis.inputs.config)
     if args.format == "json":
-        write_json(json_payload(report, options_from(args).mode))
+        write_json(json_payload(report, analysis.options.mode))
     elif args.format == "sarif":
         from .sarif import sarif_log
         write_json(sarif_log(report))
     else:
         write_output(text_report(report))
     return EXIT_FINDINGS if failing(report.findings) else EXIT_CLEAN
-
-
-def read_evidence(args):
-    """(log events, chain) from --error-log and --upstream-cert."""
-    from .certs import ChainError, read_chain
-    from .logs import read_log
-    events = []
-    if getattr(args, "error_log", None):
-        log_text, log_name = read_input(args.error_log)
-        events = read_log(log_text, log_name)
-    chain = None
-    if getattr(args, "upstream_cert", None):
-        try:
-            with open(args.upstream_cert, "rb") as handle:
-                chain = read_chain(handle.read(), args.upstream_cert)
-        except OSError as exc:
-            raise UsageError(f"{args.upstream_cert}: cannot read: {exc.strerror}") from None
-        except ChainError as exc:
-            raise UsageError(str(exc)) from None
-    return events, chain
 
 
 def read_local_file(path: str) -> bytes | None:
@@ -167,7 +163,7 @@ def write_trust_anchor(path: str, chain) -> None:
     """--write-ca: the self-signed top of the chain, never a CA-issued leaf."""
     from .certs import ChainError
     if chain is None:
-        raise UsageError("fix: --write-ca needs --upstream-cert (the chain the upstream presents)")
+        raise UsageError("fix: --write-ca: the --upstream-cert file holds no certificate to take the anchor from")
     try:
         pem = chain.trust_anchor_pem()
     except ChainError as exc:
@@ -177,28 +173,19 @@ def write_trust_anchor(path: str, chain) -> None:
     print(f"wrote the trust anchor ({chain.trust_anchor.subject}) to {path}", file=sys.stderr)
 
 
-def fix_with_evidence(args, text: str, name: str):
-    from .diagnose import diagnose, evidence_fix
-    events, chain = read_evidence(args)
-    if args.write_ca:
-        write_trust_anchor(args.write_ca, chain)
-    diagnosis = diagnose(text, events, chain, options_from(args), name, read_local_file)
-    return evidence_fix(diagnosis, unsafe_fixes=args.unsafe_fixes)
-
-
 def run_fix(args) -> int:
-    if bool(args.client_cert) != bool(args.client_key):
-        raise UsageError("fix: --client-cert and --client-key go together")
     if args.in_place and args.file == "-":
         raise UsageError("fix: --in-place needs a FILE, not standard input")
-    text, name = read_input(args.file)
+    if args.write_ca and not args.upstream_cert:
+        raise UsageError("fix: --write-ca needs --upstream-cert (the chain the upstream presents)")
+    analysis = analysis_of(args, evidence=any(getattr(args, option) for option in EVIDENCE_OPTIONS))
+    text, name = analysis.inputs.config, analysis.inputs.name
     if args.in_place and len(split_dump(text, name)) > 1:
         raise UsageError(f"fix: {name} is an nginx -T dump; --in-place would rewrite the dump, not the files it "
                          "names: use --diff")
-    if any(getattr(args, option) for option in EVIDENCE_OPTIONS):
-        result = fix_with_evidence(args, text, name)
-    else:
-        result = engine.fix(text, options_from(args), name, unsafe_fixes=args.unsafe_fixes)
+    if args.write_ca:
+        write_trust_anchor(args.write_ca, analysis.chain)
+    result = analysis.fixed()
     if result.diagnostics:
         return report_diagnostics(result.diagnostics, text)
     if args.in_place:
@@ -216,12 +203,10 @@ def run_fix(args) -> int:
 
 
 def run_diagnose(args) -> int:
-    from .diagnose import diagnose
-    text, name = read_input(args.file)
-    events, chain = read_evidence(args)
-    diagnosis = diagnose(text, events, chain, options_from(args), name, read_local_file)
-    if diagnosis.config.diagnostics:
-        return report_diagnostics(diagnosis.config.diagnostics, text)
+    analysis = analysis_of(args, evidence=True, diagnose=True)
+    if analysis.report.diagnostics:
+        return report_diagnostics(analysis.report.diagnostics, analysis.inputs.config)
+    diagnosis = analysis.diagnosis
     if args.format == "json":
         write_json(diagnosis_payload(diagnosis))
     else:

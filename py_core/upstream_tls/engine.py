@@ -120,13 +120,14 @@ class RoundEdits:
 
 
 def fix(text: str, options: Options = DEFAULT_OPTIONS, name: str = DEFAULT_NAME,
-        unsafe_fixes: bool = False) -> FixResult:
+        unsafe_fixes: bool = False, checked: Report | None = None) -> FixResult:
     """Apply fixes round by round until none applies: edits that overlap wait
-    for the next round, so the result is a fixed point (fix is idempotent)."""
+    for the next round, so the result is a fixed point (fix is idempotent).
+    `checked` is the check of `text` when the caller already has it."""
     allowed = allowed_applicability(options, unsafe_fixes)
     result = FixResult(text, text)
     for _ in range(MAX_ROUNDS):
-        report = check(result.text, options, name)
+        report = checked if checked is not None and result.text == text else check(result.text, options, name)
         result.checked = result.checked or report
         result.diagnostics = report.diagnostics
         result.remaining = report.findings

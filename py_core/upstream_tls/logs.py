@@ -13,24 +13,23 @@ from .phrases import match_phrase
 LEVELS = ("emerg", "alert", "crit", "error", "warn", "notice", "info", "debug")
 
 KINDS = (
-    "verify-error", "name-mismatch", "handshake-failed", "peer-closed",
-    "no-trusted-certificate", "trusted-certificate-load-failed", "crl-load-failed",
-    "client-key-missing", "client-key-mismatch", "client-key-encrypted", "client-cert-load-failed",
-    "upstream-ssl-flag", "host-not-found", "connect-refused", "connect-timeout", "unreachable",
-    "name-unresolved", "no-resolver", "upstream-timeout", "upstream-closed", "header-too-big",
-    "invalid-response", "no-live-upstreams", "follow-up",
-    "upstream-no-client-cert", "upstream-client-cert-verify-failed", "upstream-handshake-rejected",
-    "upstream-plain-http-to-https", "upstream-tls-to-plain", "upstream-unsupported-protocol",
-    "upstream-no-shared-cipher", "upstream-no-sni", "upstream-sni-unknown", "upstream-misdirected-request",
-    "upstream-unknown-host", "upstream-edge-refused", "upstream-duplicate-host", "bad-gateway", "http-status",
-    "http-header", "access-log",
+    "verify-error", "name-mismatch", "handshake-failed", "peer-closed", "no-trusted-certificate",
+    "trusted-certificate-load-failed", "crl-load-failed", "client-key-missing", "client-key-mismatch",
+    "client-key-encrypted", "client-cert-load-failed", "upstream-ssl-flag", "host-not-found", "connect-refused",
+    "connect-timeout", "unreachable", "name-unresolved", "no-resolver", "upstream-timeout", "upstream-closed",
+    "header-too-big", "invalid-response", "no-live-upstreams", "follow-up", "upstream-no-client-cert",
+    "upstream-client-cert-verify-failed", "upstream-handshake-rejected", "upstream-plain-http-to-https",
+    "upstream-tls-to-plain", "upstream-unsupported-protocol", "upstream-no-shared-cipher", "upstream-no-sni",
+    "upstream-sni-unknown", "upstream-misdirected-request", "probe-handshake-failed", "upstream-unknown-host",
+    "upstream-edge-refused", "upstream-duplicate-host", "bad-gateway", "http-status", "http-header", "access-log",
     "config-test-failed", "config-test-ok", "other-error", "unrecognized",
 )
 
 # proxy: the proxying nginx at run time; nginx-t: configuration load (`nginx -t`,
 # start or reload); upstream: a server's own log, i.e. the upstream's;
-# response: a status line or page a client received.
-SOURCES = ("proxy", "nginx-t", "upstream", "response")
+# response: a status line or page a client received; probe: what the person's
+# own `openssl s_client` printed.
+SOURCES = ("proxy", "nginx-t", "upstream", "response", "probe")
 
 # Why a file did not load, from OpenSSL's reasons in either spelling (1.1, 3.x).
 # not-pem: no PEM data nginx could use (a DER file, or the wrong file).
@@ -90,6 +89,7 @@ _CONF_SUFFIX = re.compile(r" in (?P<file>[^\s\"]+):(?P<line>\d+)$")
 _ABSOLUTE_PATH = re.compile(r'"(/[^"]*)"')
 _SSL_ERROR = re.compile(r"error:[0-9A-Fa-f]{8}:[^:]*:[^:]*:(?P<reason>(?:(?! error:[0-9A-Fa-f]{8}:)[^:)])*)")
 _ALERT = re.compile(r"SSL alert number (\d+)")
+_PROBE_ERROR = re.compile(r"^[0-9A-F]+:error:[0-9A-F]{8}:")
 _SERVER_SIDE_HANDSHAKE = re.compile(r"while SSL handshaking$")
 
 _DETAIL_PATTERNS = (
@@ -145,6 +145,8 @@ _RULES = tuple((kind, re.compile(pattern, re.I)) for kind, pattern in (
                                      r"was negotiated"),
     ("peer-closed", r"peer closed connection in SSL handshake"),
     ("handshake-failed", r"SSL_do_handshake\(\) failed"),
+    # openssl s_client run by the person, printing OpenSSL's error queue.
+    ("probe-handshake-failed", r"^[0-9A-F]+:error:[0-9A-F]{8}:SSL routines:"),
     ("bad-gateway", r"\b50[24] (?:Bad Gateway|Gateway Time-?out)\b"),
 ))
 # A response header line as curl -i or a browser shows it: context, not evidence.
@@ -391,6 +393,8 @@ def _event(number: int, raw: str, split: _Split, log: str) -> LogEvent:
 def _source(kind: str, split: _Split, server_side: bool) -> str:
     if kind == "bad-gateway":
         return "response"
+    if kind == "probe-handshake-failed":
+        return "probe"
     if server_side or kind in _UPSTREAM_KINDS:
         return "upstream"
     if split.nginx_t or kind in _CONFIG_KINDS or split.level == "emerg":
@@ -411,6 +415,7 @@ def _ssl_reasons(message: str) -> tuple[str, ...]:
     `error:0A000458:SSL routines::tlsv1 unrecognized name` (3.x) and
     `error:14094458:SSL routines:ssl3_read_bytes:tlsv1 unrecognized name` (1.1)."""
     start = message.find("(SSL: ")
-    if start < 0:
+    if start < 0 and not _PROBE_ERROR.match(message):
         return ()
+    start = max(start, 0)
     return tuple(match["reason"] for match in _SSL_ERROR.finditer(message, start) if match["reason"])

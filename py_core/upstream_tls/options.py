@@ -65,3 +65,39 @@ class Options:
         if self.nginx_version < (1, 27, 3):
             return ("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3")
         return ("TLSv1.2", "TLSv1.3")
+
+
+# The same options have two names: a flag on the command line, a field
+# label in the page. Problems are worded with the one the person used.
+FLAGS = {"nginx_version": "--nginx-version", "ssl_names": "--ssl-name", "client": "--client-cert and --client-key",
+         "mode": "--mode", "ca_file": "--ca-file"}
+LABELS = {"nginx_version": "nginx version", "ssl_names": "TLS name", "client": "client certificate and key",
+          "mode": "mode", "ca_file": "CA file path"}
+
+
+def options_from_fields(fields: dict, names: dict[str, str]) -> tuple[Options, list[str]]:
+    """Options from plain values (`ssl_names` a list of NAME or UPSTREAM=NAME),
+    and one message per value that cannot be used, named by `names`."""
+    problems = []
+    version = None
+    if (fields.get("nginx_version") or "").strip():
+        try:
+            version = parse_version(fields["nginx_version"])
+        except ValueError as exc:
+            problems.append(f"{names['nginx_version']}: {exc}")
+    ssl_names = []
+    for text in fields.get("ssl_names") or ():
+        try:
+            ssl_names.append(parse_ssl_name(text))
+        except ValueError as exc:
+            problems.append(f"{names['ssl_names']}: {exc}")
+    client_cert = (fields.get("client_cert") or "").strip() or None
+    client_key = (fields.get("client_key") or "").strip() or None
+    if bool(client_cert) != bool(client_key):
+        problems.append(f"{names['client']} go together: give both paths, or neither")
+    mode = fields.get("mode") or "production"
+    if mode not in MODES:
+        problems.append(f"{names['mode']}: {mode!r} is neither production nor dev")
+        mode = "production"
+    return Options(mode=mode, nginx_version=version, ca_file=(fields.get("ca_file") or "").strip() or None,
+                   ssl_names=tuple(ssl_names), client_cert=client_cert, client_key=client_key), problems

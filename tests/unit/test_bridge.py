@@ -69,7 +69,7 @@ def test_chain_that_cannot_be_read_is_one_line():
 @pytest.mark.parametrize(("field", "value", "expected"), [
     ("nginx_version", "one.two", "nginx version: not an nginx version"),
     ("ssl_names", "api.internal 10.0.1.45=b;c", "TLS name: not a TLS name"),
-    ("client_cert", "/etc/nginx/client.pem", "client certificate and key: give both"),
+    ("client_cert", "/etc/nginx/client.pem", "client certificate and key go together: give both"),
 ])
 def test_bad_option_is_reported_and_withholds_the_fix_as_the_cli_refuses_it(field, value, expected):
     result = analyze(config=CONFIG, options={field: value})

@@ -99,6 +99,9 @@ FIELD_CLOUDFLARE_403 = "403 Forbidden cloudflare-nginx"
 FIELD_DUPLICATE_HOST = "h11._util.RemoteProtocolError: Found multiple Host: headers"
 FIELD_502_PAGE = "<head><title>502 Bad Gateway</title></head>"
 FIELD_STATUS = "404"
+# `openssl s_client -connect 127.0.0.1:P -servername app.test` against a plain-HTTP port (OpenSSL 3.0).
+PROBE_PLAIN_PORT = ("80FB4B7BE37F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:"
+                    "../ssl/record/ssl3_record.c:350:")
 ACCESS_LINE = '127.0.0.1 - - [28/Nov/2026:06:28:06 +0000] "GET /verify HTTP/1.1" 502 157 "-" "curl/7.88.1"'
 
 # `nginx -t -p DIR -c FILE` with nginx 1.22.1 / OpenSSL 3.0, verbatim.
@@ -229,6 +232,7 @@ KIND_EXAMPLES = [
     (FIELD_STATUS, "http-status"),
     (ACCESS_LINE, "access-log"),
     ("Server: nginx/1.6.2", "http-header"),
+    (PROBE_PLAIN_PORT, "probe-handshake-failed"),
 ]
 
 

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from upstream_tls import engine
+from upstream_tls import analysis
 from upstream_tls.cli import main
 
 TOKEN = "Zq8vK2mN4pR7tW1xY5bC3dF6hJ9kL0"
@@ -108,7 +108,7 @@ def test_an_internal_error_never_echoes_a_secret(monkeypatch, capsys, config):
     def explode(*args, **kwargs):
         raise RuntimeError(f'cannot handle proxy_set_header X-Api-Key "{TOKEN}"')
 
-    monkeypatch.setattr(engine, "check", explode)
+    monkeypatch.setattr(analysis, "check", explode)
     assert main(["check", str(config)]) == 2
     error = capsys.readouterr().err
     assert TOKEN not in error and "REDACTED_API_KEY_1" in error and error.count("\n") == 1

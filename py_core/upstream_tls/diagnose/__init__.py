@@ -91,7 +91,8 @@ def diagnose(text: str, log_events: list[LogEvent], chain: Chain | None, options
     readings, unexplained = [], list(evidence.unassigned)
     for event in evidence.events:
         count = evidence.repeats.get(id(event), 1)
-        where = f"log line {event.line}" + (f" (and {count - 1} more like it)" if count > 1 else "")
+        where = (f"{'chain' if event.source == 'probe' else 'log'} line {event.line}"
+                 + (f" (and {count - 1} more like it)" if count > 1 else ""))
         handler = HANDLERS.get(event.kind)
         found = handler(event, where, case) if handler else []
         readings += found

@@ -156,6 +156,25 @@ def _translated(case: Case) -> Repair:
     return Repair(tuple((node.name.split("_", 1)[1], " ".join(node.args)) for node in case.situation.misprefixed))
 
 
+def probe_failed(event: LogEvent, where: str, case: Case) -> list[Reading]:
+    """What the person's own `openssl s_client` printed instead of a chain.
+    It sends no client certificate, and SNI only for a host name (1.1.1+), so
+    a refused handshake weighs less than nginx's own."""
+    reason = handshake.reason_class(event)
+    evidence = f"{where} (openssl s_client): {event.ssl_reason or event.message}"
+    if reason == "plain-http":
+        return [Reading("https-to-plain-http", CERTAIN, f"{evidence}; the port answered without TLS",
+                        case.plain_repair(), unsafe=True,
+                        note="unsafe: http:// sends the traffic unencrypted; if the upstream has a TLS port, point "
+                             "proxy_pass at it instead")]
+    if reason in ("certificate-required", "client-certificate"):
+        return [Reading("client-certificate-required", LIKELY, f"{evidence}; s_client sent no client certificate",
+                        case.client_repair())]
+    if reason in ("protocol-version", "unsupported-protocol", "no-protocols"):
+        return protocols(evidence, case, reason)
+    return [replace(reading, strength=min(reading.strength, EVEN)) for reading in situational(reason, evidence, case)]
+
+
 def peer_closed(event: LogEvent, where: str, case: Case) -> list[Reading]:
     if event.source != "proxy":
         return []
@@ -432,6 +451,7 @@ HANDLERS: dict[str, Handler] = {
     "name-mismatch": mismatch,
     "handshake-failed": handshake_failed,
     "peer-closed": peer_closed,
+    "probe-handshake-failed": probe_failed,
     "no-trusted-certificate": _simple("verify-without-trusted-certificate", CERTAIN,
                                       lambda case: Repair((("ssl_trusted_certificate", case.options.trust_path),))),
     "trusted-certificate-load-failed": trust_file_load,

@@ -13,10 +13,8 @@ import json
 import re
 from dataclasses import dataclass
 
-from ..certs import ChainError, read_chain
-from ..diagnose import diagnose
-from ..engine import DEFAULT_OPTIONS, check
-from ..logs import read_log
+from ..analysis import Inputs, analyze
+from ..engine import DEFAULT_OPTIONS
 from ..options import Options
 from ..parse import DEFAULT_NAME
 from ..redact import Redacted, RedactionMap, redact_together
@@ -151,24 +149,22 @@ class _Evidence:
 def _evidence(config_text: str, log_text: str, chain_text: str | bytes, options: Options, name: str) -> _Evidence:
     """The chain summary and the tool's own findings and causes, as text to
     redact with the rest (the findings quote the config)."""
+    analysis = analyze(Inputs(config_text, name, log=log_text, chain=chain_text, chain_name="upstream chain",
+                              options=options))
     notes = []
-    chain = None
     chain_summary = ""
-    if chain_text:
-        try:
-            chain = read_chain(chain_text, "upstream chain")
-            chain_summary = "\n".join(chain.summary_lines()) + "\n"
-        except ChainError as exc:
-            chain_summary = f"(the pasted chain could not be read: {exc})\n"
-            notes.append(f"the chain could not be read, so only that is said about it: {exc}")
-    causes = ""
-    events = read_log(log_text, "error.log") if log_text.strip() else []
-    if events or chain is not None:
-        diagnosis = diagnose(config_text, events, chain, options, name)
-        causes = diagnosis_text(diagnosis) if diagnosis.causes else ""
-        report = diagnosis.report
+    if analysis.chain is not None:
+        chain_summary = "\n".join(analysis.chain.summary_lines()) + "\n"
+    elif analysis.chain_problem:
+        chain_summary = f"(the pasted chain could not be read: {analysis.chain_problem})\n"
+        notes.append(f"the chain could not be read, so only that is said about it: {analysis.chain_problem}")
     else:
-        report = check(config_text, options, name)
+        probes = [event.raw for event in analysis.events if event.source == "probe"]
+        if probes:
+            chain_summary = "(no certificate: openssl s_client printed)\n" + "\n".join(probes) + "\n"
+    diagnosis = analysis.diagnosis
+    causes = diagnosis_text(diagnosis) if diagnosis is not None and diagnosis.causes else ""
+    report = analysis.report
     findings = [diagnostic_line(diagnostic) for diagnostic in report.diagnostics]
     findings += [line for finding in report.findings for line in finding_lines(finding)]
     return _Evidence(chain_summary, "\n".join(findings) + "\n" if findings else "", causes, tuple(notes))
