@@ -6,6 +6,10 @@ import re
 from dataclasses import dataclass
 
 DEFAULT_CA_FILE = "/etc/nginx/certs/upstream-ca.pem"
+# The distribution's bundle of public CAs (Debian, Ubuntu, Alpine; RHEL-likes
+# keep it at /etc/pki/tls/certs/ca-bundle.crt). nginx never reads it unless a
+# config names it.
+SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 NAME_PLACEHOLDER = "REPLACE-WITH-UPSTREAM-CERT-DNS-NAME"
 RESOLVER_PLACEHOLDER = "REPLACE-WITH-DNS-SERVER-IP"
 MODES = ("production", "dev")
@@ -49,8 +53,14 @@ class Options:
 
     @property
     def trust_path(self) -> str:
-        """The path written into proxy_ssl_trusted_certificate."""
+        """The path written into proxy_ssl_trusted_certificate for a private
+        CA (or a self-signed upstream): --ca-file, else the default."""
         return self.ca_file or DEFAULT_CA_FILE
+
+    def trust_path_for(self, public: bool) -> str:
+        """A publicly named upstream's certificate chains to a public root,
+        which the OS bundle holds; --ca-file overrides the assumption."""
+        return self.ca_file or (SYSTEM_CA_BUNDLE if public else DEFAULT_CA_FILE)
 
     @property
     def production(self) -> bool:

@@ -8,7 +8,7 @@ import shlex
 from dataclasses import dataclass
 
 from .options import Options
-from .rules.base import Context, tls_name
+from .rules.base import Context
 from .upstreams import Site, is_ip_literal
 
 
@@ -28,7 +28,7 @@ def probe_name(site: Site, host: str, options: Options) -> str | None:
     sends — proxy_ssl_name, else the name the person gave, else the address's
     own DNS name (an IP literal or a dotless group name cannot be matched)."""
     if site.effective("ssl_name") is not None:
-        return tls_name(site)
+        return site.tls_name
     given = options.ssl_name_for(host, site.target.port, True)
     if given:
         return given
@@ -65,5 +65,6 @@ def probes(ctx: Context) -> list[Probe]:
             address = f"{shown}:{port or 443}"
             if address not in seen:
                 name = probe_name(site, host, ctx.options)
-                seen[address] = Probe(address, name, commands_for(address, name, ctx.options.trust_path))
+                trust = ctx.options.trust_path_for(site.public)
+                seen[address] = Probe(address, name, commands_for(address, name, trust))
     return list(seen.values())

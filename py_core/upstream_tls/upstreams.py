@@ -62,6 +62,20 @@ def parse_target(raw: str) -> Target:
     return Target(raw, scheme, host, port, is_ip=is_ip_literal(host))
 
 
+# Zones that never resolve on the public internet: a name in them is served
+# with a private (or self-signed) certificate.
+INTERNAL_ZONES = (".local", ".internal", ".lan", ".home", ".corp", ".intranet", ".localdomain", ".svc",
+                  ".cluster.local", ".test", ".example", ".invalid", ".localhost", ".home.arpa")
+
+
+def is_public_name(name: str | None) -> bool:
+    """A dotted DNS name outside the internal zones; never an IP, a group
+    name or a variable."""
+    if not name or "$" in name or "." not in name or is_ip_literal(name):
+        return False
+    return not name.lower().rstrip(".").endswith(INTERNAL_ZONES)
+
+
 @lru_cache(maxsize=4096)
 def is_ip_literal(host: str) -> bool:
     try:
@@ -183,6 +197,23 @@ class Site:
         """The pass directive pointing at the same address with another scheme."""
         address = self.target.raw.split("://", 1)[-1]
         return format_directive(self.node.name, [f"{scheme}://{address}", *self.node.args[1:]], self.node.quoted)
+
+    @property
+    def tls_name(self) -> str | None:
+        """The name nginx checks and sends as SNI: proxy_ssl_name, else the
+        proxy_pass host (a group's name for a group). None if a variable."""
+        explicit = self.effective("ssl_name")
+        if explicit is not None:
+            value = explicit.args[0] if explicit.args else ""
+            return None if "$" in value and value != "$proxy_host" else (
+                self.target.host if value == "$proxy_host" else value)
+        return self.target.host
+
+    @property
+    def public(self) -> bool:
+        """Whether the upstream is asked for by a public DNS name, so its
+        certificate comes from a public CA (the OS bundle holds its root)."""
+        return is_public_name(self.tls_name)
 
     def with_address(self, host: str, scheme: str | None = None) -> str:
         """The pass directive toward another host (same port and path)."""

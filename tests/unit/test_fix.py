@@ -203,3 +203,15 @@ def test_an_if_opening_on_the_line_of_a_directive_shares_the_insertion_point():
     fixed = fix(text).text
     assert fixed.count("proxy_ssl_verify on;") == 1 and fixed.count("proxy_ssl_server_name on;") == 1, fixed
     assert fix(fixed).text == fixed
+
+
+@pytest.mark.parametrize(("target", "trust"), [
+    ("api.example.org", "/etc/ssl/certs/ca-certificates.crt"),   # a public name: a public CA, the OS bundle
+    ("billing.internal", "/etc/nginx/certs/upstream-ca.pem"),    # an internal zone: a private CA
+    ("10.0.0.5:8443", "/etc/nginx/certs/upstream-ca.pem"),
+])
+def test_the_trust_file_follows_who_the_upstream_is(target, trust):
+    fixed = fix(f"location / {{\n    proxy_pass https://{target};\n}}\n").text
+    assert f"proxy_ssl_trusted_certificate {trust};" in fixed
+    given = fix(f"location / {{\n    proxy_pass https://{target};\n}}\n", Options(ca_file="/etc/nginx/ca.pem")).text
+    assert "proxy_ssl_trusted_certificate /etc/nginx/ca.pem;" in given

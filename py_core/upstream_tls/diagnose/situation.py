@@ -12,15 +12,12 @@ from ..model import Node, effective
 from ..options import Options
 from ..rules.base import is_on
 from ..rules.host_header import host_header
-from ..upstreams import Site, Target, is_ip_literal
+from ..upstreams import Site, Target, is_ip_literal, is_public_name
 
 CLIENT_HOST = re.compile(r"^\$(host|http_host|server_name)$")
 TLS_PORTS = frozenset({443, 465, 636, 853, 993, 995, 5986, 6443, 8443, 9443, 10250})
 # Ports where web applications usually speak plain HTTP (app servers, admin UIs).
 COMMON_PLAIN_PORTS = frozenset({80, 81, 3000, 4000, 5000, 8000, 8008, 8080, 8081, 8888, 9000})
-
-INTERNAL_ZONES = (".local", ".internal", ".lan", ".home", ".corp", ".intranet", ".localdomain", ".svc",
-                  ".cluster.local", ".test", ".example", ".invalid", ".localhost", ".home.arpa")
 
 HOSTNAME, IP, GROUP, VARIABLE, UNIX = "hostname", "ip", "group", "variable", "unix"
 SENT, MISSING, UNKNOWN = "sent", "missing", "unknown"
@@ -76,9 +73,7 @@ class Situation:
         name = self.checked_name or self.host_text
         if name in ("$host", "$http_host"):
             return True
-        if not name or "$" in name or is_ip_literal(name) or "." not in name or self.name_is_group:
-            return False
-        return not name.lower().rstrip(".").endswith(INTERNAL_ZONES)
+        return not self.name_is_group and is_public_name(name)
 
     @property
     def tls_port(self) -> bool:

@@ -151,26 +151,26 @@ def verification_lines(site: Site, ctx: Context, *, turn_on: bool) -> list[str]:
     if turn_on:
         lines.append(f"{site.directive('ssl_verify')} on;")
     if site.effective("ssl_trusted_certificate") is None:
-        lines.append(format_directive(site.directive("ssl_trusted_certificate"), [ctx.options.trust_path]))
+        lines.append(format_directive(site.directive("ssl_trusted_certificate"), [trust_path(site, ctx)]))
     return lines
 
 
+def trust_path(site: Site, ctx: Context) -> str:
+    return ctx.options.trust_path_for(site.public)
+
+
 def trust_placeholders(site: Site, ctx: Context) -> tuple[str, ...]:
-    if site.effective("ssl_trusted_certificate") is None:
-        return (f"{ctx.options.trust_path}: put the CA certificate(s) that issued the upstream's "
-                "certificate there (PEM; for a self-signed upstream, its own certificate)",)
-    return ()
-
-
-def tls_name(site: Site) -> str | None:
-    """The name nginx checks and sends as SNI: proxy_ssl_name, else the
-    proxy_pass host (a group's name for a group). None if a variable."""
-    explicit = site.effective("ssl_name")
-    if explicit is not None:
-        value = explicit.args[0] if explicit.args else ""
-        return None if "$" in value and value != "$proxy_host" else (
-            site.target.host if value == "$proxy_host" else value)
-    return site.target.host
+    """What the person must check or put in place for the trust file the
+    fix names, and which assumption chose it."""
+    if site.effective("ssl_trusted_certificate") is not None:
+        return ()
+    path = trust_path(site, ctx)
+    if ctx.options.ca_file is None and site.public:
+        return (f"{path}: the OS bundle of public CAs, assumed because {site.tls_name} is a public name "
+                f"(/etc/pki/tls/certs/ca-bundle.crt on RHEL-likes); if its certificate comes from a private CA, "
+                "put that CA in a file of its own and name it instead",)
+    return (f"{path}: put the CA certificate(s) that issued the upstream's certificate there (PEM; for a "
+            "self-signed upstream, its own certificate)",)
 
 
 def needs_name(site: Site) -> bool:

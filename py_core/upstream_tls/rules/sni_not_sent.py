@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from ..findings import Applicability, Severity
 from ..upstreams import is_ip_literal
-from .base import Context, Rule, is_on, make_fix, needs_name, set_directives, tls_name
+from .base import Context, Rule, is_on, make_fix, needs_name, set_directives
 
 
 class SniNotSent(Rule):
@@ -25,7 +25,7 @@ class SniNotSent(Rule):
             server_name = site.effective("ssl_server_name")
             if is_on(server_name):
                 continue
-            name = tls_name(site)
+            name = site.tls_name
             if name is None or is_ip_literal(name):
                 continue
             directive = site.directive("ssl_server_name")

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from ..findings import Severity
-from .base import Context, Rule, tls_name
+from .base import Context, Rule
 
 MAYBE_TLS = (None, "https", "grpcs", "suwsgi")
 
@@ -22,6 +22,6 @@ class UpstreamAddressUnknown(Rule):
         for site in ctx.sites:
             if not site.target.has_variable or site.target.scheme not in MAYBE_TLS or site.stream:
                 continue
-            if tls_name(site) is None:
+            if site.tls_name is None:
                 yield self.finding(site.node, f"{site.describe()}: the upstream host comes from a variable; "
                                    "TLS name and SNI checks are skipped for it")

@@ -65,6 +65,8 @@ class VerifyDisabled(Rule):
         trusted = node.name.replace("verify", "trusted_certificate")
         edits = [ctx.editor.replace(node, f"{node.name} on;")]
         if effective(node.parent, trusted) is None:
-            edits.append(ctx.editor.insert_after(node, [format_directive(trusted, [ctx.options.trust_path])]))
+            public = bool(affected) and all(site.public for site in affected)
+            edits.append(ctx.editor.insert_after(node, [format_directive(trusted, [
+                ctx.options.trust_path_for(public)])]))
         return make_fix(f"turn verification on here — {reach}; each needs a certificate the trust file covers",
                         edits, Applicability.UNSAFE)

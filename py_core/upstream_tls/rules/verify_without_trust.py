@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from ..editing import format_directive
 from ..findings import Applicability, Severity
-from .base import Context, Rule, dev_verify_off, is_on, make_fix, trust_placeholders
+from .base import Context, Rule, dev_verify_off, is_on, make_fix, trust_path, trust_placeholders
 
 
 class VerifyWithoutTrustedCertificate(Rule):
@@ -26,7 +26,7 @@ class VerifyWithoutTrustedCertificate(Rule):
             trusted = site.directive("ssl_trusted_certificate")
             if ctx.options.production:
                 fix = make_fix(f"add {trusted} next to {verify.name} on",
-                               [ctx.editor.insert_after(verify, [format_directive(trusted, [ctx.options.trust_path])])],
+                               [ctx.editor.insert_after(verify, [format_directive(trusted, [trust_path(site, ctx)])])],
                                Applicability.SAFE, trust_placeholders(site, ctx))
             else:
                 fix = dev_verify_off(site, ctx, "nothing is verified: anyone who can answer for the upstream "
