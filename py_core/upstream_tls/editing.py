@@ -169,6 +169,19 @@ class Editor:
         gap = len(line[span[1]:]) - len(line[span[1]:].lstrip(" \t"))
         return LineChange(path, number, line, span[1], span[1] + gap, eol + body + line_indent)
 
+    def remove(self, node: Node) -> Change | None:
+        """Drop a one-line directive: its whole line when nothing else (not
+        even a comment) shares it, else just its text."""
+        if node.children is not None or node.line != node.end_line:
+            return None
+        span = self.span_in_line(node)
+        if span is None:
+            return None
+        line = self.line(node.file, node.line)
+        if not line[:span[0]].strip() and not line[span[1]:].strip():
+            return Edit(node.file, node.line, node.line, "")
+        return LineChange(node.file, node.line, line, span[0], span[1], "")
+
     def replace(self, node: Node, new_text: str) -> Change | None:
         """Rewrite one directive, keeping whatever else shares its lines."""
         span = self.span_in_line(node)

@@ -118,13 +118,16 @@ def test_fix_is_idempotent():
 
 
 def test_http_level_verify_off_is_only_changed_as_an_unsafe_fix():
+    """Turning it on reaches every location (unsafe); the safe fix verifies
+    in the location, after which the http-level `off` reaches nothing and
+    goes as dead."""
     text = ("http {\n    proxy_ssl_verify off;\n    server {\n        location / {\n"
             "            proxy_pass https://app.internal;\n        }\n    }\n}\n")
     wide = next(f for f in check(text).findings if f.code == "UT001")
     assert wide.fix.applicability is Applicability.UNSAFE
     assert "<input>:5" in wide.message
     safe = fixed(text)
-    assert "    proxy_ssl_verify off;\n" in safe
+    assert "proxy_ssl_verify off;" not in safe
     assert "            proxy_ssl_verify on;\n" in safe
     assert "    proxy_ssl_verify on;\n    proxy_ssl_trusted_certificate" in fixed(text, unsafe_fixes=True)
 
@@ -215,3 +218,14 @@ def test_the_trust_file_follows_who_the_upstream_is(target, trust):
     assert f"proxy_ssl_trusted_certificate {trust};" in fixed
     given = fix(f"location / {{\n    proxy_pass https://{target};\n}}\n", Options(ca_file="/etc/nginx/ca.pem")).text
     assert "proxy_ssl_trusted_certificate /etc/nginx/ca.pem;" in given
+
+
+def test_a_dead_http_level_off_is_removed_with_its_line():
+    text = ("http {\n    proxy_ssl_verify off;\n    server {\n        location / {\n"
+            "            proxy_pass https://a.internal;\n            proxy_ssl_verify on;\n"
+            "            proxy_ssl_trusted_certificate /x.pem;\n            proxy_ssl_server_name on;\n"
+            "        }\n    }\n}\n")
+    result = fix(text)
+    assert result.text == text.replace("    proxy_ssl_verify off;\n", "") and not result.remaining
+    hidden = text.replace("            proxy_ssl_server_name on;\n", "            include more.conf;\n")
+    assert "proxy_ssl_verify off;" in fix(hidden).text  # an include below might rely on it

@@ -3,7 +3,17 @@ from __future__ import annotations
 from ..editing import format_directive
 from ..findings import Applicability, Severity
 from ..model import effective
-from .base import Context, Rule, at, make_fix, sensitive, set_directives, trust_placeholders, verification_lines
+from .base import (
+    Context,
+    Rule,
+    advice,
+    at,
+    make_fix,
+    sensitive,
+    set_directives,
+    trust_placeholders,
+    verification_lines,
+)
 
 VERIFY_DIRECTIVES = ("proxy_ssl_verify", "grpc_ssl_verify", "uwsgi_ssl_verify")
 WIDE_LEVELS = frozenset({"main", "http", "server", "stream"})
@@ -28,10 +38,24 @@ class VerifyDisabled(Rule):
             if node.args[:1] == [] or node.args[0].lower() != "off" or node.parent.index()[node.name][-1] is not node:
                 continue  # on, or a duplicate nginx -t refuses anyway: the last one is reported
             affected = ctx.sites_by_verify.get(node, [])
+            below = [site for site in ctx.tls_sites if node.parent in site.node.ancestors()]
+            if not affected and below and node.level() in WIDE_LEVELS:
+                yield self._dead(ctx, node, below)
+                continue
             local = any(site.home is node.parent for site in affected) or (
                 not affected and node.level() not in WIDE_LEVELS)
             wide = not local
             yield self._finding(ctx, node, affected, wide)
+
+    def _dead(self, ctx, node, below):
+        """Every TLS upstream below sets its own verification: this `off`
+        reaches none of them today, and every location added later."""
+        hidden = any(site.hidden_by for site in below)
+        message = (f"{node.name} off at {node.level()} level reaches no upstream in the paste (each sets its own); "
+                   "it is dead, until a location added later inherits it")
+        fix = (advice("remove it once the includes below are checked: one of them may rely on it") if hidden else
+               make_fix(f"remove the dead {node.name} off", [ctx.editor.remove(node)], Applicability.SAFE))
+        return self.finding(node, message, severity=Severity.WARNING, fix=fix)
 
     def _finding(self, ctx, node, affected, wide):
         places = ", ".join(at(site.node) for site in affected[:8]) + (" …" if len(affected) > 8 else "")
