@@ -36,7 +36,8 @@ class Inputs:
     blocks with any noise around them, DER bytes, or `s_client` output.
     `read_file` lets the diagnosis read files the config names (the CLI on
     the nginx host can; the browser cannot). `diagnose_anyway` asks for a
-    diagnosis from the config alone when there is no evidence."""
+    diagnosis from the config alone when there is no evidence; `empty_ok`
+    takes an empty config as one with nothing to report (a file in a tree)."""
 
     config: str
     name: str = DEFAULT_NAME
@@ -48,6 +49,7 @@ class Inputs:
     unsafe_fixes: bool = False
     read_file: FileReader | None = None
     diagnose_anyway: bool = False
+    empty_ok: bool = False
 
 
 @dataclass
@@ -111,5 +113,5 @@ def analyze(inputs: Inputs) -> Analysis:
         diagnosis = diagnose(inputs.config, events, chain, inputs.options, inputs.name, inputs.read_file)
         report = diagnosis.report
     else:
-        report = check(inputs.config, inputs.options, inputs.name)
+        report = check(inputs.config, inputs.options, inputs.name, inputs.empty_ok)
     return Analysis(inputs, report, events, chain, problem, diagnosis)

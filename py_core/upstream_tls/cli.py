@@ -109,7 +109,8 @@ def analysis_of(args, *, evidence: bool = False, diagnose: bool = False):
     """The one analysis of FILE with the flags' options (and evidence)."""
     from .analysis import Inputs, analyze
     text, name = read_input(args.file)
-    inputs = Inputs(text, name, options=options_from(args), unsafe_fixes=getattr(args, "unsafe_fixes", False))
+    inputs = Inputs(text, name, options=options_from(args), unsafe_fixes=getattr(args, "unsafe_fixes", False),
+                    empty_ok=not evidence)
     if evidence:
         log = read_input(args.error_log) if getattr(args, "error_log", None) else ("", "error.log")
         chain = read_bytes(args.upstream_cert) if getattr(args, "upstream_cert", None) else b""

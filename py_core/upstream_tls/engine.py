@@ -46,11 +46,12 @@ def gc_paused():
             gc.enable()
 
 
-def check(text: str, options: Options = DEFAULT_OPTIONS, name: str = DEFAULT_NAME) -> Report:
+def check(text: str, options: Options = DEFAULT_OPTIONS, name: str = DEFAULT_NAME,
+          empty_ok: bool = False) -> Report:
     """Findings for `text`. Malformed input gives diagnostics and no findings:
     rules on half a tree would report things that are not there."""
     with gc_paused():
-        config = parse(text, name)
+        config = parse(text, name, empty_ok)
         if config.diagnostics:
             return Report(config, [])
         ctx = Context(config, options)

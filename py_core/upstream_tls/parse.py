@@ -16,7 +16,8 @@ import secrets
 import tempfile
 
 import crossplane
-from crossplane.errors import NgxParserBaseException, NgxParserSyntaxError
+from crossplane.analyzer import DIRECTIVES, analyze
+from crossplane.errors import NgxParserBaseException, NgxParserDirectiveArgumentsError, NgxParserSyntaxError
 
 from .model import Config, Diagnostic, IncludeNode, Node, SourceFile
 
@@ -173,9 +174,14 @@ def build_tree(text: str, path: str, by_name: dict[str, list[Node]]) -> tuple[No
     return root, None
 
 
-def parse(text: str, name: str = DEFAULT_NAME) -> Config:
+def parse(text: str, name: str = DEFAULT_NAME, empty_ok: bool = False) -> Config:
     """Parse a paste. Malformed files come back as diagnostics, not exceptions;
-    InputError is raised only when there is nothing to check at all."""
+    InputError is raised only when there is nothing to check at all — unless
+    `empty_ok`: an empty file is a config nginx accepts (trees have them)."""
+    if not text.strip() and empty_ok and "\x00" not in text:
+        root = Node("", [], [], 0, name, None, True)
+        root.children = []
+        return Config(text, [SourceFile(name, 0, text.count("\n") + 1, root)])
     if not text.strip():
         raise InputError(Diagnostic(name, 1, "empty input: paste a location block, a server block, "
                                     "nginx.conf or nginx -T output"))
@@ -186,12 +192,49 @@ def parse(text: str, name: str = DEFAULT_NAME) -> Config:
     config = Config(text)
     for path, offset, body in split_dump(text, name):
         root, diagnostic = build_tree(body, path, config.by_name)
+        diagnostic = diagnostic or argument_problem(root)
         if diagnostic:
             config.diagnostics.append(diagnostic)
         root.name = implicit_context({child.name for child in root.children})
         config.files.append(SourceFile(path, offset, body.count("\n") + 1, root))
     _link_includes(config)
     return config
+
+
+# Blocks whose lines are entries, not directives (a map's `http 80;` is a key
+# and a value); *_by_lua_block and the like hold code.
+LISTS = frozenset({"map", "geo", "types", "split_clients", "charset_map", "match"})
+
+
+def argument_problem(root: Node) -> Diagnostic | None:
+    """The first directive whose arguments nginx -t refuses, by crossplane's
+    copy of nginx's directive table. A missing `;` joins two directives
+    (`proxy_pass https://10.0.1.45:8443` then `proxy_ssl_verify on;`), and a
+    fix built on that misreading would be built on a config that never
+    loads. Only directives the table knows are checked, in any context they
+    may take (a fragment does not say where it sits)."""
+    stack = list(reversed(root.children))
+    while stack:
+        node = stack.pop()
+        if node.children and not (node.name in LISTS or node.name.endswith("_block")):
+            stack.extend(reversed(node.children))
+        if node.name not in DIRECTIVES:
+            continue
+        statement = {"directive": node.name, "args": node.args, "line": node.line}
+        try:
+            analyze(node.file, statement, "{" if node.children is not None else ";", check_ctx=False)
+        except NgxParserDirectiveArgumentsError as exc:
+            return Diagnostic(node.file, node.line, exc.strerror + _joined(node))
+    return None
+
+
+def _joined(node: Node) -> str:
+    """When an argument is a directive name on a later line, the `;` before
+    it is what is missing."""
+    joined = next((arg for arg in node.args[1:] if arg in DIRECTIVES), None)
+    if node.children is not None or joined is None or node.end_line == node.line:
+        return ""
+    return f': is a ";" missing before "{joined}"?'
 
 
 def _link_includes(config: Config) -> None:

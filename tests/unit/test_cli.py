@@ -153,3 +153,19 @@ def test_findings_never_echo_url_userinfo(conf):
     for output in ("text", "json", "sarif"):
         result = run("check", path, "--format", output)
         assert result.returncode == 1 and "hunter2-secret" not in result.stdout + result.stderr
+
+
+def test_an_empty_config_file_has_nothing_to_report(tmp_path):
+    """nginx accepts an empty file, and real trees hold them."""
+    empty = tmp_path / "empty.conf"
+    empty.write_text("\n")
+    for command in ("check", "fix"):
+        result = run(command, str(empty))
+        assert result.returncode == 0, result.stderr
+
+
+def test_a_missing_semicolon_is_the_error_nginx_would_give_at_its_line():
+    result = run("check", "-", stdin="location / {\n    proxy_pass https://10.0.1.45:8443\n    proxy_ssl_verify on;\n}\n")
+    assert result.returncode == 2 and not result.stdout
+    assert result.stderr.strip().endswith('<stdin>:2: error: invalid number of arguments in "proxy_pass" directive: '
+                                          'is a ";" missing before "proxy_ssl_verify"?')

@@ -20,9 +20,10 @@ class UpstreamServerSslFlag(Rule):
 
     def check(self, ctx: Context):
         for node in ctx.config.named("server"):
-            if node.parent.name != "upstream" or "ssl" not in node.args:
-                continue
-            kept = [(arg, quoted) for arg, quoted in zip(node.args, node.quoted, strict=True) if arg != "ssl"]
+            if node.parent.name != "upstream" or "ssl" not in node.args[1:]:
+                continue  # a first argument "ssl" is the address (a host of that name), not a parameter
+            kept = [(arg, quoted) for index, (arg, quoted) in enumerate(zip(node.args, node.quoted, strict=True))
+                    if index == 0 or arg != "ssl"]
             edits = [ctx.editor.replace(node, format_directive(node.name, [a for a, _ in kept], [q for _, q in kept]))]
             plain = [site for site in ctx.sites if site.group is node.parent and not site.tls and not site.stream]
             edits += [upgrade_scheme_edit(ctx, site) for site in plain]
