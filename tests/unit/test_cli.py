@@ -165,7 +165,8 @@ def test_an_empty_config_file_has_nothing_to_report(tmp_path):
 
 
 def test_a_missing_semicolon_is_the_error_nginx_would_give_at_its_line():
-    result = run("check", "-", stdin="location / {\n    proxy_pass https://10.0.1.45:8443\n    proxy_ssl_verify on;\n}\n")
+    config = "location / {\n    proxy_pass https://10.0.1.45:8443\n    proxy_ssl_verify on;\n}\n"
+    result = run("check", "-", stdin=config)
     assert result.returncode == 2 and not result.stdout
     assert result.stderr.strip().endswith('<stdin>:2: error: invalid number of arguments in "proxy_pass" directive: '
                                           'is a ";" missing before "proxy_ssl_verify"?')
