@@ -7,7 +7,7 @@
 # and the real-nginx tests skip (outside CI) with that reason.
 set -euo pipefail
 
-packages=(nginx-light libnginx-mod-stream openssl chromium)
+packages=(nginx-light libnginx-mod-stream openssl ca-certificates chromium)
 command -v npm >/dev/null || packages+=(nodejs npm)
 missing=()
 for package in "${packages[@]}"; do

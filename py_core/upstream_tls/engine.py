@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -121,10 +122,12 @@ class RoundEdits:
 
 
 def fix(text: str, options: Options = DEFAULT_OPTIONS, name: str = DEFAULT_NAME,
-        unsafe_fixes: bool = False, checked: Report | None = None) -> FixResult:
+        unsafe_fixes: bool = False, checked: Report | None = None,
+        hold: Callable[[Finding], bool] | None = None) -> FixResult:
     """Apply fixes round by round until none applies: edits that overlap wait
     for the next round, so the result is a fixed point (fix is idempotent).
-    `checked` is the check of `text` when the caller already has it."""
+    `checked` is the check of `text` when the caller already has it; `hold`
+    keeps the fixes of the findings it picks out unapplied."""
     allowed = allowed_applicability(options, unsafe_fixes)
     result = FixResult(text, text)
     for _ in range(MAX_ROUNDS):
@@ -135,6 +138,8 @@ def fix(text: str, options: Options = DEFAULT_OPTIONS, name: str = DEFAULT_NAME,
         chosen, edits = [], RoundEdits(report.offsets)
         for finding in sorted(report.findings, key=lambda finding: RULE_ORDER[finding.code]):
             if finding.fix is None or finding.fix.applicability not in allowed or not finding.fix.edits:
+                continue
+            if hold is not None and hold(finding):
                 continue
             if edits.add(finding.fix.edits):
                 chosen.append(finding)

@@ -178,6 +178,16 @@ class Context:
             raise RuntimeError(f"s_client showed no certificate:\n{proc.stdout}{proc.stderr}")
         return proc.stdout
 
+    def probe(self, port: int, servername: str | None = None) -> str:
+        """What a terminal shows for ``openssl s_client -connect 127.0.0.1:PORT
+        [-servername NAME] </dev/null`` when there is no certificate to show:
+        the error queue (stderr) and the session summary (stdout)."""
+        args = [OPENSSL, "s_client", "-connect", f"{LOOPBACK}:{port}"]
+        if servername:
+            args += ["-servername", servername]
+        proc = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=20)
+        return proc.stderr + proc.stdout
+
     def file(self, name: str, text: str) -> Path:
         path = self.directory / name
         path.write_text(text)
@@ -542,6 +552,43 @@ def _server_ssl_flag(c: Context) -> Built:
                  reference=proxy("https://backend", *verify(cert, "app.test"), before=group % ""))
 
 
+# -- what the evidence-driven fix must finish on its own --------------------------
+
+SYSTEM_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
+
+
+@scenario("self-signed-trusting-os-bundle", "untrusted-certificate", "config",
+          "upstream SSL certificate verify error: (18:self-signed certificate)", 502)
+def _self_signed_os_bundle(c: Context) -> Built:
+    """A self-signed upstream reached by IP while the config trusts the OS bundle, which can never hold it:
+    the fix points the trust at the CA file it writes and takes the name from the chain's one DNS name."""
+    cert = c.pki.self_signed("app.test", dns=["app.test"], **EC)
+    port, _ = c.upstream(cert)
+    return Built(proxy(https(port), "proxy_ssl_verify on;", f"proxy_ssl_trusted_certificate {SYSTEM_BUNDLE};"),
+                 c.showcerts(port), reference=proxy(https(port), *verify(cert, "app.test")))
+
+
+@scenario("name-based-upstream-by-ip", "sni-required", "config",
+          "tlsv1 unrecognized name:SSL alert number 112", 502)
+def _name_based_by_ip(c: Context) -> Built:
+    """An upstream that refuses handshakes without SNI and picks its site by Host, reached by IP with nothing
+    set: SNI, the name (from the chain) and Host must all follow, or it answers 404 from its default server."""
+    cert = c.pki.self_signed("app.test", dns=["app.test"], **EC)
+    port, _ = c.upstream(sites={"app.test": cert})
+    return Built(proxy(https(port)), c.showcerts(port, "app.test"),
+                 reference=proxy(https(port), *verify(cert, "app.test"), "proxy_ssl_server_name on;",
+                                 "proxy_set_header Host app.test;"))
+
+
+@scenario("plain-port-probed", "https-to-plain-http", "config", "wrong version number", 502)
+def _plain_port_probed(c: Context) -> Built:
+    """proxy_pass https:// to a plain-HTTP port, with what `openssl s_client` printed there pasted as the
+    chain: no certificate, but evidence. Going plain is an unsafe fix: the scenario asks for it."""
+    port, _ = c.plain_upstream()
+    return Built(proxy(https(port)), c.probe(port), reference=proxy(f"http://{LOOPBACK}:{port}"),
+                 fix_args=("--unsafe-fixes",))
+
+
 # -- trust file ---------------------------------------------------------------------
 
 
@@ -740,7 +787,7 @@ def fix_args(inputs: Inputs, built: Built) -> list[str | Path]:
         args += ["--upstream-cert", inputs.chain]
     if built.fix_ca is not None:
         args += ["--ca-file", built.fix_ca]
-    elif inputs.chain is not None:
+    elif inputs.chain is not None and "BEGIN CERTIFICATE" in inputs.chain.read_text():
         args += ["--ca-file", inputs.ca, "--write-ca", inputs.ca]
     else:  # no TLS to show (plain HTTP, or a handshake s_client cannot do either)
         args += ["--ca-file", inputs.ca]

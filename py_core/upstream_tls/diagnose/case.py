@@ -22,6 +22,7 @@ SYSTEM_BUNDLE = re.compile(r"^/etc/(?:ssl/certs/ca-certificates\.crt|ssl/cert\.p
                            r"pki/tls/certs/ca-bundle\.crt|pki/tls/cert\.pem|pki/ca-trust/extracted/pem/"
                            r"tls-ca-bundle\.pem|ssl/ca-bundle\.pem)$")
 DOCKER_DNS = "127.0.0.11"
+DEV_VERIFY_OFF = Repair((("ssl_verify", "off"),))
 SINGLE_VARIABLE = re.compile(r"^\$\w+$")
 PUBLIC_BUNDLE_NAME = re.compile(r"(?:^|/)(?:cacert|ca-certificates|ca-bundle|tls-ca-bundle)\.(?:pem|crt)$")
 
@@ -92,7 +93,10 @@ class Case:
 
     def name_repair(self) -> tuple[Repair, str | None]:
         """SNI on, with the DNS name to send when the proxy_pass host is not
-        one (an IP, a group name) or the chain says another name."""
+        one (an IP, a group name) or the chain says another name. An upstream
+        that picks its site by SNI routes HTTP by Host too: toward an IP or a
+        group, nginx's default Host ($proxy_host) names no site, so the name
+        goes into Host as well."""
         situation = self.situation
         if self.site is None:
             return Repair((("ssl_server_name", "on"),)), None
@@ -108,8 +112,12 @@ class Case:
             note = (f"{NAME_PLACEHOLDER}: nginx never sends an IP or a group name as SNI; put the upstream's DNS "
                     "name there (`proxy_ssl_name $host;` when it serves the name the client asked for)"
                     + (f"; {note}" if note else ""))
+        if name == NAME_PLACEHOLDER and not self.options.production and situation.verifying:
+            return DEV_VERIFY_OFF, "dev only: verification off in this location until the name is known"
         if name is not None:
-            repair = Repair((("ssl_server_name", "on"), ("ssl_name", name)))
+            host = name if situation.target_kind in (IP, GROUP) and situation.host_header is None and \
+                name != NAME_PLACEHOLDER and "$" not in name else None
+            repair = Repair((("ssl_server_name", "on"), ("ssl_name", name)), host_header=host)
         return repair, note
 
     def _name_from_host(self, note: str | None) -> tuple[str | None, str | None]:
@@ -131,6 +139,8 @@ class Case:
         """Verification with a trust file that can hold the upstream's anchor:
         the one the config names stays unless --ca-file names another or it
         is a system bundle (which a private anchor is never in)."""
+        if not self.options.production:
+            return DEV_VERIFY_OFF  # dev: the smallest change that works, not a file still to install
         directives = [("ssl_verify", "on")]
         if self.trusted_path() is None or self.options.ca_file is not None or self.trusts_system_bundle():
             directives.append(("ssl_trusted_certificate", self.options.trust_path))

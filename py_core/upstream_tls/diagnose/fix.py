@@ -3,19 +3,21 @@ block, then the rules' own fixes. Production never applies the dev-only
 repairs that weaken TLS."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from ..causes import CAUSES, UPSTREAM
 from ..editing import Change, compose
 from ..engine import FixResult
 from ..engine import fix as rules_fix
-from ..findings import Edit
+from ..findings import Edit, Finding
 from ..options import RESOLVER_PLACEHOLDER
 from ..rewrite import apply_edits
 from ..rules.base import Context, set_directives
 from ..rules.host_header import host_header_changes
 from ..upstreams import Site, set_node
 from . import Diagnosis
+from .naming import choose_name
 from .repair import Repair, pass_line, scheme_variable
 from .weights import APPLY_AT
 
@@ -48,13 +50,15 @@ def evidence_fix(diagnosis: Diagnosis, unsafe_fixes: bool = False) -> FixResult:
             else:
                 outstanding.append(f"{line} could not be placed safely in {site.node.file} (an include sets it, "
                                    "or the line holds other directives): make that change by hand")
-        if repair.value("ssl_name") and site.target.host:
-            options = replace(options, ssl_names=((site.target.host, repair.value("ssl_name")), *options.ssl_names))
+        name = repair.value("ssl_name") or _chain_name(diagnosis)
+        if name and site.target.host and not options.ssl_name_for(site.target.host, site.target.port, True):
+            options = replace(options, ssl_names=((site.target.host, name), *options.ssl_names))
     offsets = {source.path: source.offset for source in diagnosis.config.files}
-    result = rules_fix(apply_edits(text, edits, offsets), options, diagnosis.name, unsafe_fixes=unsafe_fixes)
+    result = rules_fix(apply_edits(text, edits, offsets), options, diagnosis.name, unsafe_fixes=unsafe_fixes,
+                       hold=_plain_site(diagnosis, edits))
     result.original = text
     result.checked = diagnosis.report
-    result.notes = notes
+    result.notes = notes + _next_step(diagnosis, result.text)
     if RESOLVER_PLACEHOLDER in result.text and RESOLVER_PLACEHOLDER not in text:
         outstanding.append(f"{RESOLVER_PLACEHOLDER} is still in the output: put the IP of a DNS server nginx can "
                            "reach there (127.0.0.11 inside Docker, the cluster DNS in Kubernetes)")
@@ -62,6 +66,40 @@ def evidence_fix(diagnosis: Diagnosis, unsafe_fixes: bool = False) -> FixResult:
         f"the upstream must be fixed ({cause.cause}): {CAUSES[cause.cause].action}" for cause in diagnosis.causes
         if cause.confidence >= APPLY_AT and cause.side == UPSTREAM and not cause.applicable(options, unsafe_fixes)]
     return result
+
+
+def _chain_name(diagnosis: Diagnosis) -> str | None:
+    """The DNS name the pasted chain gives for the upstream, for the rules
+    that would otherwise ask for it with a placeholder."""
+    if diagnosis.chain is None or diagnosis.site is None:
+        return None
+    name, _ = choose_name(diagnosis.site, diagnosis.chain, diagnosis.options)
+    return name
+
+
+def _plain_site(diagnosis: Diagnosis, edits: list[Edit]) -> Callable[[Finding], bool] | None:
+    """An upstream the evidence shows speaks plain HTTP gets no verification
+    settings: they could never work there. Its pass directive is found in
+    the edited text by the lines inserted above it."""
+    site = diagnosis.site
+    plain = any(cause.cause == "https-to-plain-http" and cause.confidence >= APPLY_AT for cause in diagnosis.causes)
+    if site is None or not plain:
+        return None
+    shift = sum(edit.new_text.count("\n") - (edit.end_line - edit.start_line + 1) for edit in edits
+                if edit.file == site.node.file and edit.end_line < site.node.line)
+    position = (site.node.file, site.node.line + shift)
+    return lambda finding: (finding.span.file, finding.span.line) == position
+
+
+def _next_step(diagnosis: Diagnosis, fixed: str) -> list[str]:
+    """What is left once the config is right: the CA file it now names."""
+    path = diagnosis.options.trust_path
+    if f"_ssl_trusted_certificate {path};" not in fixed or f"_ssl_trusted_certificate {path};" in \
+            diagnosis.config.text:
+        return []
+    source = ("the chain's root (`--write-ca`, or Download CA bundle in the page)" if diagnosis.chain is not None
+              else "the CA that issued the upstream's certificate (for a self-signed upstream, that certificate)")
+    return [f"next: put {source} at {path}, then `nginx -t` and reload"]
 
 
 def _changes(ctx: Context, site: Site, repair: Repair) -> list[tuple[str, list[Change | None] | None]]:

@@ -4,6 +4,8 @@ small a depth; 21: a missing intermediate or a leaf trusted instead of its
 CA); the chain, and the trust file when it can be read, decide."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..causes import CAUSES, UPSTREAM
 from ..upstreams import is_ip_literal
 from .case import Case
@@ -24,6 +26,21 @@ CHAIN_DECIDES_21 = "the chain decides: does the upstream send its intermediate (
 
 
 def verify_error(code: int, evidence: str, case: Case) -> list[Reading]:
+    readings = _verify_error(code, evidence + _elsewhere(case), case)
+    if case.situation.verifying is False and not case.options.production:
+        return [replace(reading, repair=Repair()) for reading in readings]  # dev: verification is already off here
+    return readings
+
+
+def _elsewhere(case: Case) -> str:
+    """A verify error cannot come from a block that does not verify."""
+    if case.situation.verifying is not False:
+        return ""
+    return ("; this config does not verify here, so the line comes from elsewhere: an include, another "
+            "location, or the config as it was before")
+
+
+def _verify_error(code: int, evidence: str, case: Case) -> list[Reading]:
     if code == 20:
         return _unable_to_get_local_issuer(evidence, case)
     if code == 21:
@@ -120,7 +137,7 @@ def name_mismatch(checked: str, where: str, case: Case) -> list[Reading]:
     """`upstream SSL certificate does not match "NAME"`. Toward a hostname
     with SNI off, the upstream served its default certificate: the name is
     right, SNI is missing."""
-    evidence = f"{where}: certificate does not match \"{checked}\""
+    evidence = f"{where}: certificate does not match \"{checked}\"{_elsewhere(case)}"
     situation = case.situation
     repair, note = case.name_repair()
     chain = case.chain
