@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 
-from upstream_tls import bridge
-from upstream_tls import Options
+from upstream_tls import Options, bridge
 from upstream_tls.analysis import Inputs, analyze
 from upstream_tls.cli import main
 
