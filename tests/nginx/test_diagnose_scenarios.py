@@ -149,16 +149,16 @@ def test_diagnose_names_the_cause_first(case: Case):
 # -- (c) fix --------------------------------------------------------------------------
 
 
-def _fix(case: Case) -> tuple[str, str]:
+def _fix(case: Case) -> tuple[str, str, int]:
     args = fix_args(case.inputs, case.built)
     proc = cli(*args)
     detail = (f"upstream-tls {' '.join(map(str, args))}\nexit {proc.returncode}\n"
               f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}{case.context()}")
-    return proc.stdout if proc.returncode in (0, 1) else "", detail
+    return proc.stdout if proc.returncode in (0, 1) else "", detail, proc.returncode
 
 
 def test_fix_never_turns_verification_off(case: Case):
-    fixed, detail = _fix(case)
+    fixed, detail, _ = _fix(case)
     assert fixed, detail
     assert not VERIFY_OFF.search(fixed), detail
     if VERIFY_ON.search(case.before.config) and HTTPS_PASS.search(fixed):
@@ -171,8 +171,9 @@ def test_fix_makes_real_nginx_answer_200(case: Case):
     s = case.scenario
     if not s.must_fix:
         pytest.skip(f"{s.side}-side cause: no config change makes it work safely")
-    fixed, detail = _fix(case)
+    fixed, detail, code = _fix(case)
     assert fixed, detail
+    assert code == 0, f"the fix is complete (200 below), so it must say so with exit 0\n{detail}"
     if case.built.fix_ca is None and case.built.chain is not None and "BEGIN CERTIFICATE" in case.built.chain:
         assert case.inputs.ca.exists(), f"--write-ca wrote nothing\n{detail}"
     ok, status, output = run_after(fixed, case.before, case.built, case.nginx)
