@@ -21,16 +21,22 @@ HOSTILE = [
 ]
 
 
+def quoted(payload: str, quote: str) -> str:
+    """The payload as one nginx word: quotes inside it escaped, as nginx
+    reads them, so the config stays one nginx accepts."""
+    return quote + payload.replace("\\", "\\\\").replace(quote, "\\" + quote) + quote
+
+
 def hostile_config() -> str:
     lines = ["server {"]
     for number, payload in enumerate(HOSTILE):
         lines.append(f"    # {payload}")
         lines.append(f"    location /p{number}/ {{")
         lines.append(f"        proxy_pass https://10.0.0.{number + 1}:8443;")
-        lines.append(f"        proxy_set_header X-Note '{payload}';")
+        lines.append(f"        proxy_set_header X-Note {quoted(payload, chr(39))};")
         lines.append("        proxy_ssl_verify off;")
         lines.append("    }")
-    lines.append(f'    server_name "{HOSTILE[1]}";')
+    lines.append(f"    server_name {quoted(HOSTILE[1], chr(34))};")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
