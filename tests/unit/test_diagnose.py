@@ -376,3 +376,10 @@ def test_error_20_against_a_public_bundle_depends_on_who_the_upstream_is(target,
               "    proxy_ssl_server_name on;\n"
               "    proxy_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;\n}\n")
     assert top(run(verify_error(20, "unable to get local issuer certificate"), config=config)) == cause
+
+
+def test_a_404_for_the_clients_own_name_from_someone_elses_host_changes_host():
+    config = "location / {\n    proxy_pass https://app.vendor.example.com;\n    proxy_set_header Host $host;\n}\n"
+    diagnosis = run("HTTP/1.1 404 Not Found\n", config=config)
+    assert top(diagnosis) == "host-header-mismatch"
+    assert "proxy_set_header Host app.vendor.example.com;" in evidence_fix(diagnosis, unsafe_fixes=True).text

@@ -415,7 +415,9 @@ def http_status(event: LogEvent, where: str, case: Case) -> list[Reading]:
         return gateway_page(event, where, case)
     situation = case.situation
     if event.status in (400, 403, 404) and situation.client_host_forwarded and situation.target is not None:
-        return [Reading("host-header-mismatch", POSSIBLE, f"{where}: the upstream answered {event.status} to Host "
+        # Toward a named upstream (someone else's site), the client's own name is foreign to it.
+        strength = LIKELY if situation.target_kind == HOSTNAME and event.status == 404 else POSSIBLE
+        return [Reading("host-header-mismatch", strength, f"{where}: the upstream answered {event.status} to Host "
                         f"{situation.host_header}", case.host_repair(),
                         decides=f"the same request with `curl -H 'Host: {situation.host_text or 'NAME'}'` to the "
                                 "upstream answers: then it routes by Host")]
