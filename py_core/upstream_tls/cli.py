@@ -313,7 +313,9 @@ def answer_lines(check) -> list[str]:
     lines = [f"{flag.severity}: {flag.message}" for flag in sorted(check.warnings, key=lambda f: order[f.severity])]
     lines += [diagnostic_line(diagnostic) for diagnostic in check.diagnostics]
     lines += [line for finding in check.findings for line in finding_lines(finding)]
-    if check.ok:
+    if check.ok and check.code is None:
+        lines.append("checked locally: the answer proposes no config change")
+    elif check.ok:
         lines.append("checked locally: the answer parses, passes every rule and changes only upstream settings")
     return lines
 

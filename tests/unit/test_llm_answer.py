@@ -76,13 +76,15 @@ def test_the_map_may_come_as_json_and_bad_json_is_one_line():
         check_answer("x", ORIGINAL, "{not json")
 
 
-def test_no_code_block_is_a_clear_problem():
-    result = check_answer("Turn proxy_ssl_verify on and add the CA.", ORIGINAL, redacted()[1])
-    assert result.code is None and not result.ok
+def test_a_prose_answer_proposes_no_change_and_is_no_danger():
+    """"Renew the upstream's certificate; nothing in nginx changes" is an
+    answer the prompt itself invites."""
+    result = check_answer("Renew the upstream's certificate; nothing in nginx changes.", ORIGINAL, redacted()[1])
+    assert result.code is None and result.ok and not result.weakens_tls
     assert [flag.to_dict() for flag in result.warnings] == [{
-        "kind": "no-code-block", "severity": "danger",
-        "message": "the model returned no code block: there is no corrected config to check; ask again, or use "
-                   "`upstream-tls fix`"}]
+        "kind": "no-code-block", "severity": "info",
+        "message": "no config change proposed: the answer is prose only (if it says the upstream must change, "
+                   "nothing in nginx does)"}]
     assert result.to_dict()["code"] is None and result.diff == ""
 
 

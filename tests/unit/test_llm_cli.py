@@ -123,13 +123,19 @@ def test_the_answer_is_restored(stub, files):
     ("weaken", "danger: line 7: the answer sets `proxy_ssl_protocols TLSv1 TLSv1.1 TLSv1.2`"),
     ("unrelated", "warning: line 2: `listen 8443 ssl;` changed (was `listen 443 ssl;`)"),
     ("invented-placeholder", "REDACTED_API_KEY_99 was never sent"),
-    ("no-block", "danger: the model returned no code block"),
 ])
 def test_answers_that_are_not_clean_exit_1(stub, files, model, says):
     result = ask(files[0], *provider_args(stub, "anthropic"), "--model", model)
     assert result.returncode == 1, result.stderr
     assert says in result.stderr
     assert len(posts(stub)) == 1
+
+
+def test_a_prose_answer_is_no_config_change_and_exits_0(stub, files):
+    result = ask(files[0], *provider_args(stub, "anthropic"), "--model", "no-block")
+    assert result.returncode == 0, result.stderr
+    assert "info: no config change proposed" in result.stderr
+    assert "checked locally: the answer proposes no config change" in result.stderr
 
 
 @pytest.mark.parametrize("provider", ["openai", "anthropic"])

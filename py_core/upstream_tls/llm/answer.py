@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..engine import DEFAULT_OPTIONS, check
 from ..model import Config, Diagnostic
@@ -16,7 +16,7 @@ from ..parse import DEFAULT_NAME, InputError
 from ..redact import Redaction, RedactionMap, restore
 from ..render import finding_payload
 from ..rewrite import split_lines
-from .compare import Flag, unrelated_changes, weakenings
+from .compare import Flag, block_weakenings, unrelated_changes, weakenings
 from .providers import LLMError
 
 NGINX_INFO = frozenset({"nginx", "nginx.conf", "conf"})
@@ -70,8 +70,8 @@ def _choose(blocks: list[CodeBlock]) -> tuple[CodeBlock | None, list[Flag]]:
         flags = [Flag("several-code-blocks", "warning", f"the answer has {len(blocks)} code blocks and none is "
                       "marked nginx; the first is the one checked")] if len(blocks) > 1 else []
     else:
-        return None, [Flag("no-code-block", "danger", "the model returned no code block: there is no corrected "
-                           "config to check; ask again, or use `upstream-tls fix`")]
+        return None, [Flag("no-code-block", "info", "no config change proposed: the answer is prose only (if it "
+                           "says the upstream must change, nothing in nginx does)")]
     if not chosen.closed:
         flags.append(Flag("unclosed-code-block", "warning", "the code block is not closed: the answer was probably "
                           "cut off, so the config may be incomplete"))
@@ -167,9 +167,10 @@ class AnswerCheck:
 
     @property
     def ok(self) -> bool:
-        """Nothing to warn about: a code block that parses, passes the rules
-        and changes nothing it should not."""
-        return self.code is not None and not self.diagnostics and not self.failing_findings and not any(
+        """Nothing to warn about: no code block at all (prose: nothing
+        changes), or one that parses, passes the rules and changes nothing
+        it should not."""
+        return not self.diagnostics and not self.failing_findings and not any(
             flag.severity in ("danger", "warning") for flag in self.warnings)
 
     def to_dict(self) -> dict:
@@ -199,7 +200,9 @@ def check_answer(answer_text: str, original_text: str, mapping: RedactionMap | s
         except ValueError as exc:
             raise LLMError(f"the redaction map: {exc}") from None
     answer = answer_text.replace("\r\n", "\n").replace("\r", "\n")
-    block, flags = _choose(code_blocks(answer))
+    blocks = code_blocks(answer)
+    block, flags = _choose(blocks)
+    flags += _other_blocks(blocks, block, mapping, options, name)
     lines = answer.split("\n")
     prose = answer if block is None else "\n".join(lines[:block.start] + lines[block.end:])
     explanation = re.sub(r"\n{3,}", "\n\n", restore(prose, mapping).text).strip()
@@ -228,9 +231,22 @@ def check_answer(answer_text: str, original_text: str, mapping: RedactionMap | s
                                                  opcodes)
     result.warnings += result.unrelated_changes
     scrub = Redaction(code, mapping, ()).scrub
-    result.warnings = [Flag(flag.kind, flag.severity, scrub(flag.message), flag.line, flag.side)
-                       for flag in result.warnings]
+    result.warnings = [replace(flag, message=scrub(flag.message)) for flag in result.warnings]
     return result
+
+
+def _other_blocks(blocks: list[CodeBlock], chosen: CodeBlock | None, mapping: RedactionMap, options: Options,
+                  name: str) -> list[Flag]:
+    """Every code block is read, tagged or not: a weakening offered "in case
+    it still fails" is offered all the same."""
+    flags = []
+    for number, block in enumerate(blocks, 1):
+        if block is chosen or not block.code.strip():
+            continue
+        config = _parsed(restore(block.code, mapping).text, options, name)
+        if config is not None:
+            flags += block_weakenings(config, number, block.info)
+    return flags
 
 
 def _checked(result: AnswerCheck, code: str, options: Options, name: str, mapping: RedactionMap) -> Config | None:

@@ -16,7 +16,14 @@ from ..upstreams import Site, find_sites
 
 VERIFY_OFF = "verification off"
 LEGACY_PROTOCOLS = {"sslv2": "SSLv2", "sslv3": "SSLv3", "tlsv1": "TLSv1", "tlsv1.1": "TLSv1.1"}
-WEAK_SETTING = re.compile(r"^(?:proxy|grpc|uwsgi)_ssl_(?:verify|protocols|ciphers)$")
+WEAK_SETTING = re.compile(r"^(?:proxy|grpc|uwsgi)_ssl_(?:verify|protocols|ciphers|conf_command)$")
+# OpenSSL cipher-string words that let in no encryption, no authentication
+# or broken primitives, unless negated (`!aNULL`).
+WEAK_CIPHERS = re.compile(r"(?:^|[:,\s+])(?P<word>(?:e|a)?NULL|EXPORT\w*|EXP-\S+|RC4\S*|DES-CBC-\S+|DES\b|MD5|"
+                          r"ADH\S*|AECDH\S*)", re.I)
+# SSL_CONF commands (proxy_ssl_conf_command NAME VALUE) that accept more.
+UNSAFE_OPTIONS = frozenset({"unsafelegacyrenegotiation", "unsafelegacyserverconnect", "legacyservervconnect"})
+CLIENT_CONTROLLED = re.compile(r"\$(?:host|http_\w+|arg_\w+|cookie_\w+|request_uri|uri|args|query_string)\b")
 # Directives about the upstream connection; anything else changed is flagged.
 UPSTREAM_PREFIXES = ("proxy_", "grpc_", "uwsgi_")
 UPSTREAM_DIRECTIVES = frozenset({"upstream", "keepalive", "keepalive_requests", "keepalive_time", "zone",
@@ -34,12 +41,15 @@ class Flag:
     message: str
     line: int | None = None
     side: str = "answer"
+    block: int | None = None  # which code block of the answer (1-based), when it is about one
 
     def to_dict(self) -> dict:
         data = {"kind": self.kind, "severity": self.severity, "message": self.message}
         if self.line is not None:
             data["line"] = self.line
             data["side"] = self.side
+        if self.block is not None:
+            data["block"] = self.block
         return data
 
 
@@ -56,13 +66,40 @@ def _place(node: Node) -> tuple:
 
 
 def _weaknesses(node: Node) -> list[str]:
-    """The weak values a TLS setting holds."""
+    """The weak values a TLS setting holds, however it is spelled: the
+    cipher list can also arrive through `*_ssl_conf_command CipherString`,
+    the protocol floor through `MinProtocol`."""
     args = [arg.lower() for arg in node.args]
     if node.name.endswith("_verify"):
         return [VERIFY_OFF] if args[:1] == ["off"] else []
     if node.name.endswith("_protocols"):
         return [LEGACY_PROTOCOLS[arg] for arg in args if arg in LEGACY_PROTOCOLS]
-    return ["@SECLEVEL=0"] if "@seclevel=0" in " ".join(args) else []
+    if node.name.endswith("_conf_command"):
+        return _conf_weaknesses(args)
+    return _cipher_weaknesses(" ".join(node.args))
+
+
+def _cipher_weaknesses(ciphers: str) -> list[str]:
+    found = ["@SECLEVEL=0"] if "@seclevel=0" in ciphers.lower() else []
+    for match in WEAK_CIPHERS.finditer(ciphers):
+        before = ciphers[:match.start("word")]
+        if not before.endswith(("!", "-")):
+            found.append(match["word"])
+    return found
+
+
+def _conf_weaknesses(args: list[str]) -> list[str]:
+    if len(args) < 2:
+        return []
+    command, value = args[0], " ".join(args[1:])
+    if command == "cipherstring":
+        return _cipher_weaknesses(value)
+    if command in ("minprotocol", "protocol"):
+        named = [word.lstrip("-+") for word in re.split(r"[\s,]+", value) if not word.startswith("-")]
+        return [LEGACY_PROTOCOLS[word] for word in named if word in LEGACY_PROTOCOLS]
+    if command == "options":
+        return [word for word in re.split(r"[\s,]+", value) if word.lstrip("+") in UNSAFE_OPTIONS]
+    return []
 
 
 def _weak_settings(config: Config) -> dict[tuple, Node]:
@@ -75,11 +112,10 @@ def _weak_settings(config: Config) -> dict[tuple, Node]:
 
 
 def _site_keys(config: Config) -> dict[tuple, Site]:
-    """TLS upstream connections by place and order within their block."""
+    """Upstream connections by place and order within their block, TLS or
+    not: a connection that stops being TLS is the worst weakening of all."""
     keys: dict[tuple, Site] = {}
     for site in find_sites(config):
-        if not site.tls:
-            continue
         place = _place(site.node)
         ordinal = sum(1 for key in keys if key[0] == place)
         keys[(place, ordinal)] = site
@@ -111,9 +147,14 @@ def weakenings(original: Config, answer: Config, options: Options) -> list[Flag]
     answer_sites = _site_keys(answer)
     for key, site in _site_keys(original).items():
         now = answer_sites.get(key)
-        if now is None:
+        if now is None or not site.tls:
             continue
         line = input_line(answer, now.node)
+        if not now.tls:
+            flags.append(Flag("weakens-tls", "danger", f"line {line}: `{now.describe()}` no longer uses TLS "
+                              f"(was `{site.describe()}`): the traffic to the upstream goes unencrypted", line))
+            continue
+        flags += _posture_changes(original, answer, site, now, line, verify_flag)
         verify_then, verify_now = site.effective("ssl_verify"), now.effective("ssl_verify")
         if _on(verify_then) and not _on(verify_now) and verify_now not in written:
             flags.append(verify_flag(f"line {line}: `{now.describe()}` is no longer verified (`{verify_then.name} "
@@ -124,6 +165,23 @@ def weakenings(original: Config, answer: Config, options: Options) -> list[Flag]
             flags.append(verify_flag(f"line {line}: `{now.describe()}` lost its trusted certificate "
                                      f"(`{trusted_then.name}` at original line {input_line(original, trusted_then)})",
                                      line))
+    return flags
+
+
+def _posture_changes(original: Config, answer: Config, site: Site, now: Site, line: int, verify_flag) -> list[Flag]:
+    """What one upstream accepts now that it did not before, by effect:
+    the name checked handed to the client, revocation checking dropped."""
+    flags = []
+    name_then, name_now = site.effective("ssl_name"), now.effective("ssl_name")
+    if _on(now.effective("ssl_verify")) and name_now is not None and CLIENT_CONTROLLED.search(
+            " ".join(name_now.args)) and not (name_then is not None and name_then.args == name_now.args):
+        flags.append(Flag("weakens-tls", "danger", f"line {input_line(answer, name_now)}: `{name_now.name} "
+                          f"{' '.join(name_now.args)}` lets the client's request choose the name nginx checks: "
+                          "whoever can answer for that name passes", input_line(answer, name_now)))
+    crl_then = site.effective("ssl_crl")
+    if crl_then is not None and now.effective("ssl_crl") is None:
+        flags.append(verify_flag(f"line {line}: `{now.describe()}` no longer checks revocation (`{crl_then.name}` "
+                                 f"at original line {input_line(original, crl_then)} no longer applies)", line))
     return flags
 
 
@@ -198,4 +256,19 @@ def unrelated_changes(original: Config | None, answer: Config | None, original_l
         flags += [Flag("unrelated-change", "warning", f"original line {number}: `{_quote(text)}` removed, which is "
                        "not about the upstream", number, "original")
                   for number, text in removed if _name(text) not in matched]
+    return flags
+
+
+def block_weakenings(config: Config, block: int, info: str) -> list[Flag]:
+    """Weak TLS settings in a code block other than the one checked as the
+    answer ("if it still fails, use: …"): the person may well paste it."""
+    flags = []
+    for node in config.walk():
+        if WEAK_SETTING.match(node.name):
+            weaknesses = _weaknesses(node)
+            if weaknesses:
+                label = f"code block {block}" + (f" ({info})" if info else "")
+                flags.append(Flag("weakens-tls", "danger", f"{label}, line {node.line}: `{node.name} "
+                                  f"{' '.join(node.args)}`: {', '.join(weaknesses)} toward the upstream",
+                                  node.line, block=block))
     return flags
