@@ -37,6 +37,9 @@ Scripted behaviour, chosen per request:
     "unrelated"            the good fix plus a changed `listen` and an added `server_tokens off`
     "no-block"             prose only, no code block
     "invented-placeholder" the good fix with one placeholder's case changed and REDACTED_API_KEY_99 added
+    "drop-tls"             the good fix with proxy_pass https:// turned into http:// (and nothing else)
+    "broken"               the good fix with its last closing brace missing (nginx would refuse it)
+    "second-block"         the good fix, then an untagged block "if it still fails" with verification off
     "slow"                 the good fix in small pieces, 0.25 s apart (for cancel tests)
     "midstream-error"      a few pieces, then the provider's mid-stream error (overloaded)
     "overloaded"           529 (anthropic) / 503 (openai) before any streaming
@@ -147,7 +150,15 @@ def answer_text(model: str, prompt: str) -> str:
     config = _config_from(prompt)
     if "no-block" in model:
         return "The upstream's certificate is not verified. Turn proxy_ssl_verify on and trust the upstream's CA.\n"
-    if "weaken" in model:
+    tail = ""
+    if "second-block" in model:
+        tail = "If it still fails, use this instead:\n\n```\nproxy_ssl_verify off;\n```\n"
+    if "drop-tls" in model:
+        block = good_fix(config).replace("proxy_pass https://", "proxy_pass http://")
+    elif "broken" in model:
+        fixed = good_fix(config).rstrip("\n")
+        block = fixed[:fixed.rfind("}")] + "\n"
+    elif "weaken" in model:
         block = weakened(config)
     elif "unrelated" in model:
         block = unrelated(config)
@@ -156,7 +167,8 @@ def answer_text(model: str, prompt: str) -> str:
     else:
         block = good_fix(config)
     return ("The upstream certificate was never verified, so nginx accepted anything.\n\n```nginx\n" + block
-            + "```\n\nI turned verification on with the CA file in proxy_ssl_trusted_certificate and sent SNI.\n")
+            + "```\n\nI turned verification on with the CA file in proxy_ssl_trusted_certificate and sent SNI.\n"
+            + tail)
 
 
 def pieces(text: str, size: int = 24) -> list[str]:

@@ -123,6 +123,19 @@ export function setupLlm({ core, inputs, toolFix }) {
     }
   }
 
+  // What the core found in the answer's config, in the words of the main results:
+  // a config nginx would refuse, and the rules' findings on it.
+  function answerProblems(checked) {
+    const refused = checked.diagnostics.map((item) => ({
+      kind: "parse-error", severity: "warning", message: `line ${item.line}: nginx would refuse this: ${item.message}`,
+    }));
+    const found = checked.findings.map((item) => ({
+      kind: item.code, severity: item.severity === "info" ? "info" : "warning",
+      message: `line ${item.line}: ${item.code} ${item.message}`,
+    }));
+    return [...refused, ...found];
+  }
+
   function warn(items) {
     $("llm-warnings").replaceChildren(...items.map((item) => el("li", {
       className: `warning-${item.severity ?? "warning"}`, "data-kind": item.kind ?? "",
@@ -231,15 +244,17 @@ export function setupLlm({ core, inputs, toolFix }) {
     });
     llm.answer = { checked, original: wanted.config, fix: fixAtSend };
     $("llm-stream").hidden = true;
-    warn([...problems, ...checked.warnings]);
+    warn([...problems, ...checked.warnings, ...answerProblems(checked)]);
     $("llm-explanation").replaceChildren(...checked.explanation.split(/\n{2,}/).filter(Boolean)
       .map((paragraph) => el("p", {}, inlineCode(paragraph))));
     $("llm-answer").textContent = checked.code ?? "";
     $("llm-result").hidden = false;
     showDiff("original");
     const danger = checked.warnings.some((item) => item.severity === "danger");
-    setState(danger ? "The answer weakens TLS: read the warnings before using any of it."
-      : checked.ok ? "Answer restored and checked: no warnings." : "Answer restored; see the warnings.",
+    setState(checked.weakens_tls ? "The answer weakens TLS: read the warnings before using any of it."
+      : danger ? "The answer has a problem that makes it unsafe to use as is: read the warnings."
+        : checked.ok && checked.code === null ? "The answer proposes no config change."
+          : checked.ok ? "Answer restored and checked: no warnings." : "Answer restored; see the warnings.",
     danger ? "error" : checked.ok ? "ok" : "");
   }
 

@@ -82,10 +82,28 @@ def test_an_answer_that_weakens_tls_is_flagged(page, llm_stub, artifacts):
     assert "TLSv1" in page.hook("llm-warnings").text_content()
 
 
-def test_a_reply_without_a_code_block_is_explained(page, llm_stub):
+def test_a_reply_without_a_code_block_proposes_no_change(page, llm_stub):
     ask(page, llm_stub, model="no-block")
-    send(page)
-    expect(page.hook("llm-warnings")).to_contain_text("no code block")
+    state = send(page)
+    assert "proposes no config change" in state and "weakens TLS" not in state
+    expect(page.hook("llm-warnings")).to_contain_text("no config change proposed")
+
+
+@pytest.mark.parametrize(("model", "says"), [
+    ("drop-tls", "no longer uses TLS"),
+    ("second-block", "code block 2"),
+])
+def test_answers_that_weaken_tls_by_effect_are_flagged(page, llm_stub, model, says):
+    ask(page, llm_stub, model=model)
+    assert "weakens TLS" in send(page)
+    expect(page.hook("llm-warnings").locator("li.warning-danger").first).to_contain_text(says)
+
+
+def test_the_page_shows_what_nginx_would_refuse_in_an_answer(page, llm_stub):
+    ask(page, llm_stub, model="broken")
+    state = send(page)
+    assert "see the warnings" in state
+    expect(page.hook("llm-warnings")).to_contain_text("nginx would refuse this")
 
 
 def test_invented_placeholders_are_reported(page, llm_stub):
