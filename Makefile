@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve dist test system-deps bench bench-web docs
+.PHONY: serve dist test system-deps bench bench-shapes bench-web docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ test: system-deps dist
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet gixy-next
 	$(BIN)/python bench/bench_check.py
+
+# check's growth on wide and deep blocks (sibling ifs, nested ifs, many locations).
+bench-shapes: $(STAMP)
+	$(BIN)/python bench/bench_shapes.py
 
 # Cold start of the built page vs bare Pyodide, and editor interactivity, in Chromium.
 bench-web: dist

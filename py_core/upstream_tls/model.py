@@ -15,7 +15,7 @@ class Node:
     """
 
     __slots__ = ("name", "args", "_quoted", "line", "end_line", "file", "parent",
-                 "children", "open_line", "starts_line", "ends_line", "_index")
+                 "children", "open_line", "starts_line", "ends_line", "_index", "hidden_includes", "_memo")
 
     def __init__(self, name, args, quoted, line, file, parent, starts_line):
         self.name = name
@@ -30,6 +30,9 @@ class Node:
         self.starts_line = starts_line
         self.ends_line = True
         self._index = None
+        # Unseen includes from this block up to http level, once a site asks (upstreams.hidden_includes).
+        self.hidden_includes = None
+        self._memo = None  # inherited answers, by question (see `inherited`)
 
     def __repr__(self) -> str:
         return f"<{self.name} {' '.join(self.args)} @{self.file}:{self.line}>"
@@ -55,7 +58,8 @@ class Node:
         return self.parent.name
 
     def in_stream(self) -> bool:
-        return any(node.name == "stream" for node in self.ancestors())
+        return self.parent is not None and inherited(self.parent, "in stream",
+                                                     lambda node: True if node.name == "stream" else MISSING, False)
 
     def index(self) -> dict[str, list[Node]]:
         """Direct children by name, with files pulled in by `include` expanded."""
@@ -95,27 +99,43 @@ class IncludeNode(Node):
     __slots__ = ("included",)
 
 
+MISSING = object()
+
+
+def inherited(block: Node, question, own, default=None):
+    """The answer to `question` for `block`: `own(node)` at the nearest level
+    that has one (MISSING where it has none), else `default`. Each block
+    keeps its answer, so deep nesting and many sites cost one climb in all."""
+    climbed = []
+    node, answer = block, default
+    while node is not None:
+        memo = node._memo
+        if memo is not None and question in memo:
+            answer = memo[question]
+            break
+        climbed.append(node)
+        found = own(node)
+        if found is not MISSING:
+            answer = found
+            break
+        node = node.parent
+    for node in climbed:
+        if node._memo is None:
+            node._memo = {}
+        node._memo[question] = answer
+    return answer
+
+
 def effective(block: Node, name: str) -> Node | None:
     """The directive `name` in effect in `block`: nginx takes it from the
     nearest enclosing level that sets it, each directive separately."""
-    node = block
-    while node is not None:
-        found = node.index().get(name)
-        if found:
-            return found[-1]
-        node = node.parent
-    return None
+    found = effective_all(block, name)
+    return found[-1] if found else None
 
 
 def effective_all(block: Node, name: str) -> list[Node]:
     """For array directives: every instance at the nearest level that has any."""
-    node = block
-    while node is not None:
-        found = node.index().get(name)
-        if found:
-            return found
-        node = node.parent
-    return []
+    return inherited(block, ("set", name), lambda node: node.index().get(name) or MISSING, [])
 
 
 @dataclass

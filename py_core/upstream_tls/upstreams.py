@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from .editing import format_directive
-from .model import Config, Node, effective
+from .model import MISSING, Config, Node, effective, inherited
 
 KNOWN_HARMLESS_INCLUDE = re.compile(r"(mime\.types|fastcgi_params|fastcgi\.conf|fastcgi-php\.conf|uwsgi_params|"
                                     r"scgi_params|koi-utf|koi-win|win-utf)$")
@@ -150,24 +150,16 @@ class Site:
         """The block the module's other directives belong in: proxy_pass may
         sit in `if` or `limit_except`, proxy_ssl_* and proxy_set_header may
         not (nginx -t: "directive is not allowed here")."""
-        block = self.block
-        while block.name in ("if", "limit_except") and block.parent is not None:
-            block = block.parent
-        return block
+        return inherited(self.block, "home", lambda block: MISSING if block.name in ("if", "limit_except") and
+                         block.parent is not None else block)
 
-    @property
-    def hidden_by(self) -> list[Node]:
+    @cached_property
+    def hidden_by(self) -> tuple[Node, ...]:
         """`include`s at this upstream's location or server level whose files
         are not in the paste: what they set is unknown, so nothing can be said
         to be absent. (http-level includes are left out: they add server
         files or mime types, and would blind every check of a lone nginx.conf.)"""
-        hidden = []
-        block = self.block
-        while block is not None and block.name not in ("http", "main", "stream"):
-            hidden += [node for node in block.index().get("include", ())
-                       if not node.args or not KNOWN_HARMLESS_INCLUDE.search(node.args[0])]
-            block = block.parent
-        return hidden
+        return hidden_includes(self.block)
 
     @property
     def tls(self) -> bool:
@@ -277,6 +269,22 @@ def set_node(block: Node, name: str) -> Node | None:
             return found[-1]
         node = node.parent
     return None
+
+
+def hidden_includes(block: Node | None) -> tuple[Node, ...]:
+    """The unseen includes from `block` up to http level; each block's answer
+    is kept on the block, so sites nested deep do not climb again."""
+    chain = []
+    while block is not None and block.name not in ("http", "main", "stream") and block.hidden_includes is None:
+        chain.append(block)
+        block = block.parent
+    hidden = block.hidden_includes if block is not None and block.hidden_includes is not None else ()
+    for current in reversed(chain):
+        own = tuple(node for node in current.index().get("include", ())
+                    if not node.args or not KNOWN_HARMLESS_INCLUDE.search(node.args[0]))
+        hidden = own + hidden
+        current.hidden_includes = hidden
+    return hidden
 
 
 def find_sites(config: Config) -> list[Site]:

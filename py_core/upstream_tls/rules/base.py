@@ -26,6 +26,10 @@ class Context:
     config: Config
     options: Options
     editor: Editor = field(init=False)
+    _last_relevant: dict = field(default_factory=dict, init=False, repr=False)
+    _tops: dict = field(default_factory=dict, init=False, repr=False)
+    _passes: dict = field(default_factory=dict, init=False, repr=False)
+    _positions: dict = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self):
         self.editor = Editor(self.config)
@@ -45,6 +49,61 @@ class Context:
         """TLS upstreams no unseen include touches: the ones a rule may call
         a directive missing for."""
         return [site for site in self.tls_sites if not site.hidden_by]
+
+    def anchor(self, site: Site) -> Node:
+        """Where new TLS directives go: after the last pass directive (or `if`
+        holding one) and module ssl directive of the block, so every upstream
+        of one block inserts at the same place and the round can merge them.
+        Order in the block, not line numbers: an `if` may open on the line of
+        the directive before it. Each block is scanned once, each subtree
+        asked once whether it holds a pass: linear in the config however
+        many sibling or nested `if`s hold a proxy_pass."""
+        top = self._top_child(site.node, site.home)
+        prefix = site.directive("ssl")
+        key = (id(site.home), prefix, top.file)
+        if key not in self._last_relevant:
+            last = None
+            for child in site.home.children:
+                if child.file == top.file and (child.name.startswith(prefix) or child.name == "proxy_ssl"
+                                               or self._holds_pass(child)):
+                    last = child
+            self._last_relevant[key] = last
+        last = self._last_relevant[key]
+        return last if last is not None and self._position(last) >= self._position(top) else top
+
+    def _top_child(self, node: Node, home: Node) -> Node:
+        """The ancestor of `node` (or itself) that is a direct child of `home`."""
+        path = []
+        while node.parent is not home and id(node) not in self._tops:
+            path.append(node)
+            node = node.parent
+        top = self._tops.get(id(node), node)
+        for visited in path:
+            self._tops[id(visited)] = top
+        return top
+
+    def _holds_pass(self, node: Node) -> bool:
+        """Whether `node` is or holds a pass directive; every node is asked
+        once, children before parents, without recursion (nesting may be deep)."""
+        stack = [(node, False)]
+        while stack:
+            current, children_done = stack.pop()
+            if id(current) in self._passes:
+                continue
+            if current.name in PASS_MODULES or not current.children:
+                self._passes[id(current)] = current.name in PASS_MODULES
+            elif children_done:
+                self._passes[id(current)] = any(self._passes[id(child)] for child in current.children)
+            else:
+                stack.append((current, True))
+                stack.extend((child, False) for child in current.children)
+        return self._passes[id(node)]
+
+    def _position(self, node: Node) -> int:
+        if id(node) not in self._positions:
+            for index, child in enumerate(node.parent.children):
+                self._positions[id(child)] = index
+        return self._positions[id(node)]
 
     @cached_property
     def sites_by_verify(self) -> dict[Node, list[Site]]:
@@ -104,26 +163,6 @@ def is_on(node: Node | None) -> bool:
     return node is not None and node.args[:1] != [] and node.args[0].lower() == "on"
 
 
-def anchor(site: Site) -> Node:
-    """Where new TLS directives go: after the last pass directive (or `if`
-    holding one) and module ssl directive of the block, so every upstream of
-    one block inserts at the same place and the round can merge them. Order
-    in the block, not line numbers: an `if` may open on the line of the
-    directive before it."""
-    prefix = site.directive("ssl")
-    last = site.node
-    while last.parent is not site.home:  # proxy_pass inside `if`: after the `if` block
-        last = last.parent
-    children = site.home.children
-    start = next(index for index, child in enumerate(children) if child is last)
-    for sibling in children[start + 1:]:
-        if sibling.file == last.file and (
-                sibling.name.startswith(prefix) or sibling.name in PASS_MODULES or sibling.name == "proxy_ssl"
-                or (sibling.children and any(node.name in PASS_MODULES for node in sibling.walk()))):
-            last = sibling
-    return last
-
-
 def set_directives(ctx: Context, site: Site, lines: list[str]) -> list[Change | None]:
     """Edits that make each `name value;` line hold in the site's block:
     rewrite a directive the block already has (a second one would make
@@ -139,7 +178,7 @@ def set_directives(ctx: Context, site: Site, lines: list[str]) -> list[Change | 
         else:
             edits.append(None)  # set by an included file: editing it reaches every includer
     if inserts:
-        edits.append(ctx.editor.insert_after(anchor(site), inserts))
+        edits.append(ctx.editor.insert_after(ctx.anchor(site), inserts))
     return edits
 
 
