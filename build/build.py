@@ -193,16 +193,27 @@ def write_service_worker(out: Path, files: list[str], build_id: str) -> None:
     (out / "sw.js").write_text(source)
 
 
-def write_headers(out: Path, header_csp: str) -> None:
-    """`_headers` (Netlify, Cloudflare Pages): the CSP as a real header, which
-    also covers the worker, and revalidation of every file (names do not
-    change between builds, so a cached file could belong to the old one)."""
-    (out / "_headers").write_text(
-        "/*\n"
-        f"  Content-Security-Policy: {header_csp}\n"
-        "  X-Content-Type-Options: nosniff\n"
-        "  Referrer-Policy: no-referrer\n"
-        "  Cache-Control: no-cache\n")
+def security_headers(header_csp: str) -> dict[str, str]:
+    """The headers every response of the site carries, in one place: `_headers`
+    (Netlify, Cloudflare Pages) and build/serve.py both take them from here
+    (serve.py through build-info.json). The CSP as a header also covers the
+    worker and forbids framing; the page needs no camera, microphone,
+    location or payment; no other window keeps a handle on it; every file is
+    revalidated (names do not change between builds)."""
+    return {
+        "Content-Security-Policy": header_csp,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
+                              "bluetooth=(), clipboard-read=()",
+        "Cross-Origin-Opener-Policy": "same-origin",
+        "X-Frame-Options": "DENY",
+        "Cache-Control": "no-cache",
+    }
+
+
+def write_headers(out: Path, headers: dict[str, str]) -> None:
+    (out / "_headers").write_text("/*\n" + "".join(f"  {name}: {value}\n" for name, value in headers.items()))
 
 
 def build(out: Path, extra_origins: tuple[str, ...] = ()) -> dict:
@@ -224,9 +235,11 @@ def build(out: Path, extra_origins: tuple[str, ...] = ()) -> dict:
     files = site_files(out)
     build_id = site_hash(out, files)
     write_service_worker(out, files, build_id)
-    write_headers(out, header_policy)
+    headers = security_headers(header_policy)
+    write_headers(out, headers)
     info = {"build": build_id, "version": from_project, "pyodide": json.loads((PYODIDE / "package.json").read_text())
-            ["version"], "csp": meta_policy, "csp_header": header_policy, "connect_origins": list(origins),
+            ["version"], "csp": meta_policy, "csp_header": header_policy, "headers": headers,
+            "connect_origins": list(origins),
             "wheels": {entry["file_name"]: entry["sha256"] for entry in lock["packages"].values()}, "files": files}
     (out / "build-info.json").write_text(json.dumps(info, indent=1) + "\n")
     return info

@@ -1,9 +1,9 @@
 """Serve dist/ on 127.0.0.1 the way a static host should: the right MIME
-types (application/wasm, text/javascript for .mjs), the site's
-Content-Security-Policy as a header (a meta tag cannot reach the worker),
-and `Cache-Control: no-cache` on everything: file names do not change
-between builds, so a browser must revalidate (a 304 when unchanged) rather
-than mix two builds' files."""
+types (application/wasm, text/javascript for .mjs), the security headers
+the build chose (build-info.json: the Content-Security-Policy as a header,
+which a meta tag cannot give the worker, framing refused, `Cache-Control:
+no-cache` because file names do not change between builds), and no folder
+listings."""
 from __future__ import annotations
 
 import argparse
@@ -22,7 +22,7 @@ MIME_TYPES = {".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "te
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
-    csp = ""
+    headers_to_send: dict[str, str] = {}
     prefix = "/"
 
     def translate_path(self, path):
@@ -32,11 +32,14 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         return super().translate_path(path)
 
     def end_headers(self):
-        self.send_header("Content-Security-Policy", self.csp)
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Referrer-Policy", "no-referrer")
-        self.send_header("Cache-Control", "no-cache")
+        for name, value in self.headers_to_send.items():
+            self.send_header(name, value)
         super().end_headers()
+
+    def list_directory(self, path):
+        """A static host lists no folders: a folder without index.html is a 404."""
+        self.send_error(404, "Not Found")
+        return None
 
     def log_message(self, format, *args):
         if self.server.verbose:
@@ -46,7 +49,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
 def make_server(directory: Path, port: int = 0, prefix: str = "/", verbose: bool = False) -> http.server.HTTPServer:
     """A threading server for `directory` on 127.0.0.1 (port 0: any free one)."""
     info = json.loads((directory / "build-info.json").read_text())
-    handler = type("Handler", (SiteHandler,), {"csp": info["csp_header"], "prefix": prefix.rstrip("/") + "/"})
+    handler = type("Handler", (SiteHandler,), {"headers_to_send": info["headers"], "prefix": prefix.rstrip("/") + "/"})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(directory)))
     server.verbose = verbose
     server.daemon_threads = True

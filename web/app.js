@@ -8,13 +8,17 @@ import { setupLlm } from "./llm.js";
 import { readShared, shareLink } from "./share.js";
 
 const $ = (id) => document.getElementById(id);
+if (document.documentElement.dataset.framed !== undefined) {
+  document.body.replaceChildren(el("p", { className: "state error", text: "upstream-tls does not run inside another page's frame: open it directly." }));
+  throw new Error("upstream-tls: framed by another page; not started");
+}
 const PHASES = {
   starting: "Starting the Python core…",
   runtime: "Loading the Python runtime…",
   packages: "Loading upstream-tls…",
   ready: "Python core ready",
 };
-const state = { result: null, fileName: null, diff: null, sent: null };
+const state = { result: null, fileName: null, diff: null, sent: null, notice: null };
 
 const editor = createEditor($("editor-host"), { onChange: () => schedule(), onDropFile: (file) => openFile(file) });
 const core = new CoreClient(showStatus, window.upstreamTlsBoot);
@@ -72,6 +76,11 @@ async function analyze() {
   if (!core.ready) return;
   const payload = inputs();
   document.body.dataset.busy = "true";
+  // A large paste takes the core a while: say so instead of showing the last result's words.
+  const slow = setTimeout(() => {
+    $("findings-state").className = "state";
+    $("findings-state").textContent = `Checking ${editor.view.state.doc.lines.toLocaleString()} lines…`;
+  }, 400);
   try {
     const result = await core.request("analyze", payload, { latestOnly: true });
     state.result = result;
@@ -81,6 +90,7 @@ async function analyze() {
     if (error instanceof StaleReply) return;
     showFailure(error.message);
   } finally {
+    clearTimeout(slow);
     if (core.pending.size === 0) delete document.body.dataset.busy;
   }
   if (timer === null) delete document.body.dataset.pending;
@@ -110,7 +120,7 @@ function renderFindings(result) {
   $("findings-count").textContent = "";
   stateLine.className = "state";
   if (result.empty) {
-    stateLine.textContent = "Paste a config to start.";
+    stateLine.textContent = state.notice ?? "Paste a config to start.";
     editor.mark([]);
     return;
   }
@@ -123,9 +133,25 @@ function renderFindings(result) {
   }
   const findings = result.findings;
   editor.mark(findings);
-  $("findings-count").textContent = findings.length ? `(${findings.length})` : "";
+  $("findings-count").textContent = result.findings_total ? `(${result.findings_total.toLocaleString()})` : "";
   stateLine.textContent = findings.length ? "" : "No upstream TLS problems found.";
   list.append(...findings.map(findingItem));
+  if (result.findings_total > findings.length) {
+    stateLine.textContent = `The first ${findings.length.toLocaleString()} of ${result.findings_total.toLocaleString()} ` +
+      "findings are shown; `upstream-tls check FILE` lists them all.";
+  }
+}
+
+// Text longer than this is offered as a download and a copy, not drawn: a
+// 30 MB <pre> or diff would hold the page's thread for tens of seconds.
+const DRAW_LIMIT = 2_000_000;
+
+function drawable(text) {
+  return text.length <= DRAW_LIMIT;
+}
+
+function tooLarge(text) {
+  return `${(text.length / 1e6).toFixed(1)} MB is too large to draw here: use Download fixed file or Copy.`;
 }
 
 function findingItem(finding) {
@@ -206,7 +232,7 @@ function renderFix(result, payload) {
   state.diff?.destroy();
   state.diff = null;
   $("diff-view").replaceChildren();
-  $("fixed-view").textContent = fix ? fix.text : "";
+  $("fixed-view").textContent = !fix ? "" : drawable(fix.text) ? fix.text : tooLarge(fix.text);
   for (const id of ["copy-fixed", "download-fixed"]) $(id).disabled = !fix;
   const bundle = result.chain?.ca_bundle;
   $("download-ca").disabled = !bundle?.pem;
@@ -226,8 +252,13 @@ function renderFix(result, payload) {
     ...fix.outstanding.map((o) => el("li", { className: "todo" }, "Not done: ", inlineCode(o))),
     ...fix.remaining.map((f) => el("li", { className: `remaining ${f.severity}` }, `Still: ${f.code} (fixed text line ${f.line}) `, inlineCode(f.message))),
   ];
+  for (const [shown, total, what] of [[fix.applied.length, fix.applied_total, "fixes applied"], [fix.remaining.length, fix.remaining_total, "findings left"]]) {
+    if (total > shown) items.push(el("li", { className: "note", text: `and ${(total - shown).toLocaleString()} more ${what}` }));
+  }
   if (items.length) notes.append(el("ul", {}, items));
-  if (fix.changed) state.diff = createDiff($("diff-view"), payload.config, fix.text);
+  if (!fix.changed) return;
+  if (drawable(payload.config) && drawable(fix.text)) state.diff = createDiff($("diff-view"), payload.config, fix.text);
+  else $("diff-view").replaceChildren(el("p", { className: "state", text: `The diff of a config this large is not drawn: ${tooLarge(fix.text)} (Or run \`upstream-tls fix FILE --diff\`.)` }));
 }
 
 function probeItem(probe) {
@@ -252,7 +283,8 @@ function renderRedaction(redaction, config) {
   body.replaceChildren(...redaction.report.map((entry) => el("tr", {},
     el("td", { text: entry.line }), el("td", { text: `${entry.code} ${entry.kind}` }), el("td", { text: entry.placeholders.join(", ") }))));
   $("redaction-report").hidden = !redaction.report.length;
-  $("redacted").textContent = redaction.text;
+  $("redacted").textContent = drawable(redaction.text) ? redaction.text
+    : `${(redaction.text.length / 1e6).toFixed(1)} MB is too large to draw here: Copy redacted copies all of it.`;
   $("copy-redacted").disabled = !config.trim();
   $("share-link").disabled = !config.trim();
 }
@@ -310,7 +342,11 @@ function wire() {
 
 async function restoreShared() {
   const shared = await readShared(location.hash);
-  if (shared !== null) editor.setText(shared);
+  if (shared?.error) {
+    state.notice = shared.error;
+    showFailure(shared.error);
+  }
+  else if (shared !== null) editor.setText(shared.text);
 }
 
 // Registered once the core is ready: its install downloads the whole build

@@ -3,6 +3,12 @@
 // compiled — so Pyodide's downloads begin at once. Messages that arrive
 // before the page takes the worker over are kept for it.
 (() => {
+  // Framed by another site (a host that cannot send frame-ancestors): refuse
+  // to run, so no button of ours can be clicked through someone else's page.
+  if (window.top !== window.self) {
+    document.documentElement.dataset.framed = "";
+    return;
+  }
   const worker = new Worker(new URL("worker.js", document.currentScript.src), { type: "module" });
   const early = [];
   worker.onmessage = (event) => early.push(event.data);

@@ -39,14 +39,15 @@ export async function shareLink(redactedText) {
   return url.href;
 }
 
-// The shared text, or null when the fragment holds none (or is damaged).
+// {text} from a share link, {error} when the link is damaged or too large,
+// null when the fragment holds no share at all.
 export async function readShared(hash) {
   if (!hash.startsWith(PREFIX)) return null;
   try {
     const bytes = await pipe(fromBase64Url(hash.slice(PREFIX.length)), new DecompressionStream("deflate-raw"),
       MAX_SHARED_BYTES);
-    return new TextDecoder().decode(bytes);
+    return { text: new TextDecoder().decode(bytes) };
   } catch {
-    return null;
+    return { error: `This share link is damaged (cut short when copied?) or holds more than ${MAX_SHARED_BYTES / 1024 / 1024} MB: nothing was loaded from it.` };
   }
 }

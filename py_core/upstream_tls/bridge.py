@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from .analysis import Inputs
 from .analysis import analyze as run_analysis
+from .engine import gc_paused
 from .options import LABELS, MODES, Options, options_from_fields
 from .parse import DEFAULT_NAME
 from .probe import probes
@@ -26,6 +27,10 @@ from .rules import RULES_BY_CODE, Context
 
 # The page lists this many upstreams' openssl commands; the rest are counted.
 SHOWN_PROBES = 20
+# A 20 MB paste has over 100,000 findings: the page draws this many of each
+# list and counts the rest (the CLI lists them all). What is not sent never
+# has to cross into the page's thread.
+SHOWN_ITEMS = 1000
 
 
 class BadRequest(ValueError):
@@ -55,11 +60,13 @@ def _fix_payload(result) -> dict:
         "text": result.text,
         "changed": result.changed,
         "applied": [{"code": finding.code, "title": finding.fix.title, "line": finding.span.line}
-                    for finding in result.applied],
+                    for finding in result.applied[:SHOWN_ITEMS]],
+        "applied_total": len(result.applied),
         "notes": list(result.notes),
         "placeholders": list(result.placeholders),
         "outstanding": list(result.outstanding),
-        "remaining": [_finding(finding) for finding in result.remaining],
+        "remaining": [_finding(finding) for finding in result.remaining[:SHOWN_ITEMS]],
+        "remaining_total": len(result.remaining),
     }
 
 
@@ -89,9 +96,10 @@ def analyze(payload: dict) -> dict:
     text = payload.get("config", "")
     options, option_problems = options_from(payload.get("options") or {})
     redaction = redact(text)
-    result: dict = {"option_problems": option_problems, "chain": None,
+    result: dict = {"option_problems": option_problems, "chain": None, "findings_total": 0,
                     "redaction": {"text": redaction.text, "summary": redaction.summary(),
-                                  "report": [entry.to_dict() for entry in redaction.report]}}
+                                  "report": [entry.to_dict() for entry in redaction.report[:SHOWN_ITEMS]],
+                                  "report_total": len(redaction.report)}}
     nothing = {"diagnostics": [], "findings": [], "diagnosis": None, "fix": None, "probes": [], "probes_total": 0}
     if not text.strip():
         return {**result, **nothing, "empty": True}
@@ -102,7 +110,8 @@ def analyze(payload: dict) -> dict:
     if report.diagnostics:
         return {**result, **nothing, "empty": False,
                 "diagnostics": [diagnostic_payload(diagnostic) for diagnostic in report.diagnostics]}
-    findings = [_finding(finding) for finding in report.findings]
+    findings = [_finding(finding) for finding in report.findings[:SHOWN_ITEMS]]
+    result["findings_total"] = len(report.findings)
     if option_problems:
         return {**result, **nothing, "empty": False, "findings": findings}
     diagnosis = None
@@ -221,7 +230,8 @@ def handle(kind: str, payload_json: str) -> str:
         payload = json.loads(payload_json)
         if not isinstance(payload, dict):
             raise BadRequest("payload: expected a JSON object")
-        return json.dumps({"ok": True, "result": handler(payload)})
+        with gc_paused():  # one request builds millions of objects and no cycles: collecting is wasted time
+            return json.dumps({"ok": True, "result": handler(payload)})
     except BadRequest as exc:
         return json.dumps({"ok": False, "error": f"{kind}: {exc}"})
     except Exception as exc:  # noqa: BLE001 — the page must get one line, whatever failed

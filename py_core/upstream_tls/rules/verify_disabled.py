@@ -38,14 +38,20 @@ class VerifyDisabled(Rule):
             if node.args[:1] == [] or node.args[0].lower() != "off" or node.parent.index()[node.name][-1] is not node:
                 continue  # on, or a duplicate nginx -t refuses anyway: the last one is reported
             affected = ctx.sites_by_verify.get(node, [])
-            below = [site for site in ctx.tls_sites if node.parent in site.node.ancestors()]
-            if not affected and below and node.level() in WIDE_LEVELS:
+            below = self._tls_sites_below(ctx, node.parent) if not affected and node.level() in WIDE_LEVELS else []
+            if below:
                 yield self._dead(ctx, node, below)
                 continue
             local = any(site.home is node.parent for site in affected) or (
                 not affected and node.level() not in WIDE_LEVELS)
             wide = not local
             yield self._finding(ctx, node, affected, wide)
+
+    @staticmethod
+    def _tls_sites_below(ctx, block):
+        """TLS upstreams inside `block`, found by walking it once."""
+        by_node = {id(site.node): site for site in ctx.tls_sites}
+        return [by_node[id(child)] for child in block.walk() if id(child) in by_node]
 
     def _dead(self, ctx, node, below):
         """Every TLS upstream below sets its own verification: this `off`
