@@ -123,6 +123,9 @@ def test_the_answer_is_restored(stub, files):
     ("weaken", "danger: line 7: the answer sets `proxy_ssl_protocols TLSv1 TLSv1.1 TLSv1.2`"),
     ("unrelated", "warning: line 2: `listen 8443 ssl;` changed (was `listen 443 ssl;`)"),
     ("invented-placeholder", "REDACTED_API_KEY_99 was never sent"),
+    ("drop-tls", "no longer uses TLS"),
+    ("second-block", "danger: code block 2"),
+    ("broken", "error: "),
 ])
 def test_answers_that_are_not_clean_exit_1(stub, files, model, says):
     result = ask(files[0], *provider_args(stub, "anthropic"), "--model", model)
