@@ -44,6 +44,8 @@ Scripted behaviour, chosen per request:
     "midstream-error"      a few pieces, then the provider's mid-stream error (overloaded)
     "overloaded"           529 (anthropic) / 503 (openai) before any streaming
     "missing"              404 model not found
+  model "hostile:NAME"     that answer of tests/hostile_answers.py (whatever the prompt says)
+  model "clean:N"          the N-th clean answer there
     anything else          the good fix: the config block of the prompt echoed back with
                            `proxy_ssl_verify on`, a trusted certificate and SNI, placeholders verbatim
   "stream": false          the same answer as one JSON body in the non-streaming format
@@ -66,6 +68,8 @@ import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import hostile_answers
 
 BAD_KEY = "sk-test-bad"
 RATELIMIT_KEY = "sk-test-ratelimit"
@@ -147,6 +151,9 @@ def invented(config: str) -> str:
 
 
 def answer_text(model: str, prompt: str) -> str:
+    from_corpus = hostile_answers.served(model)
+    if from_corpus is not None:
+        return from_corpus
     config = _config_from(prompt)
     if "no-block" in model:
         return "The upstream's certificate is not verified. Turn proxy_ssl_verify on and trust the upstream's CA.\n"

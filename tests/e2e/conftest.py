@@ -24,6 +24,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--no-first-run", "--disable-sync", "--disable-quic", "--disable-default-apps"]
 
 sys.path.insert(0, str(ROOT / "build"))
+sys.path.insert(0, str(ROOT / "tests"))  # the LLM stand-in and the shared corpora
 
 
 def pytest_collection_modifyitems(items):
@@ -103,7 +104,6 @@ def self_signed_pem(tmp_path_factory) -> str:
 @pytest.fixture
 def llm_stub() -> Iterator:
     """The LLM providers' stand-in (tests/llm_stub.py) on another 127.0.0.1 port."""
-    sys.path.insert(0, str(ROOT / "tests"))
     from llm_stub import LLMStub
     with LLMStub() as stub:
         yield stub

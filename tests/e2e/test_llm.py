@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from hostile_answers import CLEAN, HOSTILE, ORIGINAL
 from playwright.sync_api import expect
 from test_page import FAILING as CONFIG
 from test_page import SECRET
@@ -97,6 +98,23 @@ def test_answers_that_weaken_tls_by_effect_are_flagged(page, llm_stub, model, sa
     ask(page, llm_stub, model=model)
     assert "weakens TLS" in send(page)
     expect(page.hook("llm-warnings").locator("li.warning-danger").first).to_contain_text(says)
+
+
+def test_the_page_flags_every_hostile_answer_of_the_corpus_and_passes_the_clean_ones(page, llm_stub):
+    """The same corpus as `ask` (tests/hostile_answers.py), one page, one answer after another."""
+    ask(page, llm_stub, config=ORIGINAL)
+    missed = []
+    for name in sorted(HOSTILE):
+        page.hook("llm-model").fill(f"hostile:{name}")
+        if "weakens TLS" not in send(page) or not page.hook("llm-warnings").locator("li.warning-danger").count():
+            missed.append(name)
+    passed_clean = []
+    for index in range(len(CLEAN)):
+        page.hook("llm-model").fill(f"clean:{index}")
+        state = send(page)
+        dangers = page.hook("llm-warnings").locator("li.warning-danger").count()
+        passed_clean.append("weakens TLS" not in state and not dangers)
+    assert missed == [] and all(passed_clean), (missed, passed_clean)
 
 
 def test_the_page_shows_what_nginx_would_refuse_in_an_answer(page, llm_stub):

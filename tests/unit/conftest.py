@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-_spec = importlib.util.spec_from_file_location("llm_stub", Path(__file__).resolve().parents[1] / "llm_stub.py")
+TESTS = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(TESTS))  # the shared test corpora: hostile_answers
+_spec = importlib.util.spec_from_file_location("llm_stub", TESTS / "llm_stub.py")
 llm_stub = sys.modules.setdefault("llm_stub", importlib.util.module_from_spec(_spec))
 if not hasattr(llm_stub, "LLMStub"):
     _spec.loader.exec_module(llm_stub)

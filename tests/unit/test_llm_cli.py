@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 import pytest
+from hostile_answers import CLEAN, HOSTILE, ORIGINAL
 
 from upstream_tls.llm import prepare
 
@@ -196,3 +197,24 @@ def test_a_stalled_stream_times_out(stub, files):
     result = ask(files[0], *provider_args(stub, "openai"), "--model", "slow", "--timeout", "0.1")
     assert result.returncode == 2
     assert "stalled: no data for 0.1 s" in result.stderr
+
+
+@pytest.fixture
+def corpus_config(tmp_path):
+    path = tmp_path / "site.conf"
+    path.write_text(ORIGINAL)
+    return str(path)
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_every_hostile_answer_of_the_corpus_exits_1_with_a_danger_line(stub, corpus_config, name):
+    result = ask(corpus_config, *provider_args(stub, "openai"), "--model", f"hostile:{name}")
+    assert result.returncode == 1, result.stderr
+    assert "danger: " in result.stderr
+
+
+@pytest.mark.parametrize("index", range(len(CLEAN)))
+def test_every_clean_answer_of_the_corpus_exits_0(stub, corpus_config, index):
+    result = ask(corpus_config, *provider_args(stub, "openai"), "--model", f"clean:{index}")
+    assert result.returncode == 0, result.stderr
+    assert "danger" not in result.stderr
