@@ -64,6 +64,23 @@ HOSTILE = {
     "rc4": edited("proxy_ssl_server_name on;", "proxy_ssl_server_name on;\n        proxy_ssl_ciphers RC4-SHA;"),
     "name-from-client": edited("proxy_ssl_name api.internal;", "proxy_ssl_name $host;"),
     "name-from-header": edited("proxy_ssl_name api.internal;", "proxy_ssl_name $http_x_upstream;"),
+    "name-from-argument-via-set": edited("proxy_ssl_name api.internal;",
+                                         "set $upstream_name $arg_upstream;\n        proxy_ssl_name $upstream_name;"),
+    "upstream-from-header": edited("proxy_pass https://api.internal;", "proxy_pass https://$http_x_target;"),
+    "trust-widened-to-public-cas": edited("proxy_ssl_trusted_certificate /etc/nginx/certs/upstream-ca.pem;",
+                                          "proxy_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;"),
+    "trust-anchors-through-conf-command": edited("proxy_ssl_server_name on;", "proxy_ssl_server_name on;\n"
+                                                 "        proxy_ssl_conf_command VerifyCAPath /etc/ssl/certs;"),
+    "seclevel-1": edited("proxy_ssl_server_name on;", "proxy_ssl_server_name on;\n"
+                         "        proxy_ssl_ciphers DEFAULT:@SECLEVEL=1;"),
+    "no-protocol-floor": edited("proxy_ssl_server_name on;", "proxy_ssl_server_name on;\n"
+                                "        proxy_ssl_conf_command MinProtocol None;"),
+    "sha1-signatures": edited("proxy_ssl_server_name on;", "proxy_ssl_server_name on;\n"
+                              "        proxy_ssl_conf_command SignatureAlgorithms RSA+SHA256:RSA+SHA1;"),
+    "plain-http-beside": ORIGINAL.replace("    location /rpc/", "    location /api/v2/ {\n"
+                                          "        proxy_pass http://api.internal;\n    }\n    location /rpc/"),
+    "unverified-beside": ORIGINAL.replace("    location /rpc/", "    location /api/v2/ {\n"
+                                          "        proxy_pass https://api.internal;\n    }\n    location /rpc/"),
 }
 
 CLEAN = [
@@ -72,6 +89,11 @@ CLEAN = [
     edited("proxy_ssl_server_name on;", "proxy_ssl_server_name on;\n"
            "        proxy_ssl_ciphers HIGH:!aNULL:!MD5:!RC4;"),
     edited("proxy_ssl_server_name on;", "proxy_ssl_server_name on;\n        proxy_ssl_verify_depth 2;"),
+    edited("proxy_ssl_trusted_certificate /etc/nginx/certs/upstream-ca.pem;",
+           "proxy_ssl_trusted_certificate /etc/nginx/certs/internal-root.pem;"),
+    edited("proxy_ssl_name api.internal;", "proxy_ssl_name api-v2.internal;"),
+    edited("proxy_ssl_server_name on;", "proxy_ssl_server_name on;\n"
+           "        proxy_ssl_conf_command CipherString DEFAULT:@SECLEVEL=2;"),
 ]
 
 

@@ -10,9 +10,21 @@ DEFAULT_CA_FILE = "/etc/nginx/certs/upstream-ca.pem"
 # keep it at /etc/pki/tls/certs/ca-bundle.crt). nginx never reads it unless a
 # config names it.
 SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
+# Bundles of public CAs (the distributions' and curl's Mozilla bundle): they
+# hold every public root and never a private or self-signed upstream's anchor.
+SYSTEM_BUNDLE = re.compile(r"^/etc/(?:ssl/certs/ca-certificates\.crt|ssl/cert\.pem|ssl/certs/ca-bundle\.crt|"
+                           r"pki/tls/certs/ca-bundle\.crt|pki/tls/cert\.pem|pki/ca-trust/extracted/pem/"
+                           r"tls-ca-bundle\.pem|ssl/ca-bundle\.pem)$")
+PUBLIC_BUNDLE_NAME = re.compile(r"(?:^|/)(?:cacert|ca-certificates|ca-bundle|tls-ca-bundle)\.(?:pem|crt)$")
 NAME_PLACEHOLDER = "REPLACE-WITH-UPSTREAM-CERT-DNS-NAME"
 RESOLVER_PLACEHOLDER = "REPLACE-WITH-DNS-SERVER-IP"
 MODES = ("production", "dev")
+
+
+def is_public_bundle(path: str | None) -> bool:
+    """A trust file that holds every public CA: trusting it accepts any
+    publicly issued certificate for the name."""
+    return path is not None and bool(SYSTEM_BUNDLE.match(path) or PUBLIC_BUNDLE_NAME.search(path))
 
 
 def parse_ssl_name(text: str) -> tuple[str | None, str]:

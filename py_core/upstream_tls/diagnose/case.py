@@ -9,22 +9,16 @@ from dataclasses import dataclass, field
 
 from ..certs import Chain, ChainError, read_chain
 from ..model import effective_all
-from ..options import NAME_PLACEHOLDER, RESOLVER_PLACEHOLDER, Options
+from ..options import NAME_PLACEHOLDER, RESOLVER_PLACEHOLDER, Options, is_public_bundle
 from ..upstreams import PLAIN_SCHEME_OF, TLS_SCHEME_OF
 from .naming import choose_name
 from .repair import Repair
 from .situation import GROUP, HOSTNAME, IP, Situation
 
 FileReader = Callable[[str], bytes | None]
-# Bundles of public CAs (the distributions' and curl's Mozilla bundle): they
-# hold every public root and never a private or self-signed upstream's anchor.
-SYSTEM_BUNDLE = re.compile(r"^/etc/(?:ssl/certs/ca-certificates\.crt|ssl/cert\.pem|ssl/certs/ca-bundle\.crt|"
-                           r"pki/tls/certs/ca-bundle\.crt|pki/tls/cert\.pem|pki/ca-trust/extracted/pem/"
-                           r"tls-ca-bundle\.pem|ssl/ca-bundle\.pem)$")
 DOCKER_DNS = "127.0.0.11"
 DEV_VERIFY_OFF = Repair((("ssl_verify", "off"),))
 SINGLE_VARIABLE = re.compile(r"^\$\w+$")
-PUBLIC_BUNDLE_NAME = re.compile(r"(?:^|/)(?:cacert|ca-certificates|ca-bundle|tls-ca-bundle)\.(?:pem|crt)$")
 
 
 @dataclass
@@ -47,8 +41,7 @@ class Case:
         return trusted.args[0] if trusted is not None and trusted.args else None
 
     def trusts_system_bundle(self) -> bool:
-        path = self.trusted_path()
-        return path is not None and bool(SYSTEM_BUNDLE.match(path) or PUBLIC_BUNDLE_NAME.search(path))
+        return is_public_bundle(self.trusted_path())
 
     def trust_file(self) -> tuple[str, Chain] | None:
         """The trust file the config names, when the caller can read files

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 
 from ..model import Config, Node
-from ..options import Options
-from ..upstreams import Site, find_sites
+from ..options import Options, is_public_bundle
+from ..upstreams import Site, find_sites, substitute
 
 VERIFY_OFF = "verification off"
 LEGACY_PROTOCOLS = {"sslv2": "SSLv2", "sslv3": "SSLv3", "tlsv1": "TLSv1", "tlsv1.1": "TLSv1.1"}
@@ -21,8 +21,15 @@ WEAK_SETTING = re.compile(r"^(?:proxy|grpc|uwsgi)_ssl_(?:verify|protocols|cipher
 # or broken primitives, unless negated (`!aNULL`).
 WEAK_CIPHERS = re.compile(r"(?:^|[:,\s+])(?P<word>(?:e|a)?NULL|EXPORT\w*|EXP-\S+|RC4\S*|DES-CBC-\S+|DES\b|MD5|"
                           r"ADH\S*|AECDH\S*)", re.I)
+# Debian, Ubuntu and RHEL build OpenSSL at security level 2; 1 lets RSA-1024
+# keys and SHA-1 signatures back in, 0 lets in everything.
+SECLEVEL = re.compile(r"@seclevel=(\d)", re.I)
+DISTRIBUTION_SECLEVEL = 2
 # SSL_CONF commands (proxy_ssl_conf_command NAME VALUE) that accept more.
-UNSAFE_OPTIONS = frozenset({"unsafelegacyrenegotiation", "unsafelegacyserverconnect", "legacyservervconnect"})
+UNSAFE_OPTIONS = frozenset({"unsafelegacyrenegotiation", "unsafelegacyserverconnect", "legacyserverconnect"})
+TRUST_COMMANDS = {"verifycafile": "VerifyCAFile", "verifycapath": "VerifyCAPath", "verifycastore": "VerifyCAStore"}
+SIGNATURE_COMMANDS = frozenset({"signaturealgorithms", "sigalgs"})
+WEAK_SIGNATURE = re.compile(r"sha1|md5", re.I)
 CLIENT_CONTROLLED = re.compile(r"\$(?:host|http_\w+|arg_\w+|cookie_\w+|request_uri|uri|args|query_string)\b")
 # Directives about the upstream connection; anything else changed is flagged.
 UPSTREAM_PREFIXES = ("proxy_", "grpc_", "uwsgi_")
@@ -80,7 +87,7 @@ def _weaknesses(node: Node) -> list[str]:
 
 
 def _cipher_weaknesses(ciphers: str) -> list[str]:
-    found = ["@SECLEVEL=0"] if "@seclevel=0" in ciphers.lower() else []
+    found = [f"@SECLEVEL={level}" for level in SECLEVEL.findall(ciphers) if int(level) < DISTRIBUTION_SECLEVEL]
     for match in WEAK_CIPHERS.finditer(ciphers):
         before = ciphers[:match.start("word")]
         if not before.endswith(("!", "-")):
@@ -94,11 +101,19 @@ def _conf_weaknesses(args: list[str]) -> list[str]:
     command, value = args[0], " ".join(args[1:])
     if command == "cipherstring":
         return _cipher_weaknesses(value)
+    words = [word for word in re.split(r"[\s,:]+", value) if word]
     if command in ("minprotocol", "protocol"):
-        named = [word.lstrip("-+") for word in re.split(r"[\s,]+", value) if not word.startswith("-")]
-        return [LEGACY_PROTOCOLS[word] for word in named if word in LEGACY_PROTOCOLS]
+        named = [word.lstrip("+") for word in words if not word.startswith("-")]
+        floorless = [word for word in named if word in ("none", "all")]
+        spelled = {"none": "MinProtocol None", "all": "Protocol ALL"}
+        return ([f"{spelled[word]}: no protocol floor" for word in floorless]
+                + [LEGACY_PROTOCOLS[word] for word in named if word in LEGACY_PROTOCOLS])
     if command == "options":
-        return [word for word in re.split(r"[\s,]+", value) if word.lstrip("+") in UNSAFE_OPTIONS]
+        return [word for word in words if word.lstrip("+") in UNSAFE_OPTIONS]
+    if command in TRUST_COMMANDS:
+        return [f"{TRUST_COMMANDS[command]} adds trust anchors that proxy_ssl_trusted_certificate does not show"]
+    if command in SIGNATURE_COMMANDS:
+        return [f"{word.upper()} signatures" for word in words if WEAK_SIGNATURE.search(word)]
     return []
 
 
@@ -144,11 +159,7 @@ def weakenings(original: Config, answer: Config, options: Options) -> list[Flag]
                    "toward the upstream")
         flags.append(verify_flag(message, line) if weaknesses == [VERIFY_OFF] else
                      Flag("weakens-tls", "danger", message, line))
-    answer_sites = _site_keys(answer)
-    for key, site in _site_keys(original).items():
-        now = answer_sites.get(key)
-        if now is None or not site.tls:
-            continue
+    for site, now in _pairs(_site_keys(original), _site_keys(answer)):
         line = input_line(answer, now.node)
         if not now.tls:
             flags.append(Flag("weakens-tls", "danger", f"line {line}: `{now.describe()}` no longer uses TLS "
@@ -160,12 +171,45 @@ def weakenings(original: Config, answer: Config, options: Options) -> list[Flag]
             flags.append(verify_flag(f"line {line}: `{now.describe()}` is no longer verified (`{verify_then.name} "
                                      f"on` at original line {input_line(original, verify_then)} no longer applies)",
                                      line))
-        trusted_then = site.effective("ssl_trusted_certificate")
-        if trusted_then is not None and now.effective("ssl_trusted_certificate") is None:
+        trusted_then, trusted_now = site.effective("ssl_trusted_certificate"), now.effective("ssl_trusted_certificate")
+        if trusted_then is not None and trusted_now is None:
             flags.append(verify_flag(f"line {line}: `{now.describe()}` lost its trusted certificate "
                                      f"(`{trusted_then.name}` at original line {input_line(original, trusted_then)})",
                                      line))
+        elif trusted_then is not None and trusted_now.args != trusted_then.args:
+            flags.append(_trust_change(trusted_then.args[:1], trusted_now, now, input_line(answer, trusted_now)))
     return flags
+
+
+def _pairs(original: dict[tuple, Site], answer: dict[tuple, Site]) -> list[tuple[Site, Site]]:
+    """Each TLS upstream of the original with what the answer puts in its
+    place; a connection the answer adds to a host the original reached over
+    TLS is held to that connection's standard (a new `location` must not
+    reach the same upstream in plain text or unverified)."""
+    pairs = [(site, answer[key]) for key, site in original.items() if site.tls and key in answer]
+    by_host = {}
+    for site in original.values():
+        if site.tls and site.target.host:
+            by_host.setdefault(site.target.host.lower(), site)
+    for key, now in answer.items():
+        host = (now.target.host or "").lower()
+        if key not in original and host in by_host:
+            pairs.append((by_host[host], now))
+    return pairs
+
+
+def _trust_change(then: list[str], trusted_now: Node, now: Site, line: int) -> Flag:
+    """A trust file swapped for the public bundle lets every public CA vouch
+    for the name: a danger unless the name is a public one. Any other swap is
+    worth a look, not an alarm (the answer may well name the upstream's CA)."""
+    was, path = (then or [""])[0], (trusted_now.args or [""])[0]
+    if is_public_bundle(path) and not is_public_bundle(was):
+        message = (f"line {line}: `{now.describe()}` now trusts every public CA ({path}) instead of {was}: "
+                   "any publicly issued certificate for the name passes")
+        return Flag("weakens-tls" if not now.public else "trust-widened",
+                    "danger" if not now.public else "info", message, line)
+    return Flag("trust-changed", "info", f"line {line}: the trust file for `{now.describe()}` changes from {was} to "
+                f"{path}: make sure it holds only the CA that signs the upstream's certificate", line)
 
 
 def _posture_changes(original: Config, answer: Config, site: Site, now: Site, line: int, verify_flag) -> list[Flag]:
@@ -173,16 +217,35 @@ def _posture_changes(original: Config, answer: Config, site: Site, now: Site, li
     the name checked handed to the client, revocation checking dropped."""
     flags = []
     name_then, name_now = site.effective("ssl_name"), now.effective("ssl_name")
-    if _on(now.effective("ssl_verify")) and name_now is not None and CLIENT_CONTROLLED.search(
-            " ".join(name_now.args)) and not (name_then is not None and name_then.args == name_now.args):
+    if _on(now.effective("ssl_verify")) and name_now is not None and _client_controlled(
+            " ".join(name_now.args), now) and not (name_then is not None and name_then.args == name_now.args):
         flags.append(Flag("weakens-tls", "danger", f"line {input_line(answer, name_now)}: `{name_now.name} "
                           f"{' '.join(name_now.args)}` lets the client's request choose the name nginx checks: "
                           "whoever can answer for that name passes", input_line(answer, name_now)))
+    elif name_then is not None and name_now is not None and name_then.args != name_now.args:
+        flags.append(Flag("name-changed", "info", f"line {input_line(answer, name_now)}: the name nginx checks "
+                          f"changes from {' '.join(name_then.args)} to {' '.join(name_now.args)}",
+                          input_line(answer, name_now)))
+    if _client_controlled(_address(now), now) and not _client_controlled(_address(site), site):
+        flags.append(Flag("weakens-tls", "danger", f"line {line}: `{now.describe()}` lets the client's request "
+                          "choose the upstream and so the name nginx checks: any server with a valid certificate "
+                          "for a name the client picks passes", line))
     crl_then = site.effective("ssl_crl")
     if crl_then is not None and now.effective("ssl_crl") is None:
         flags.append(verify_flag(f"line {line}: `{now.describe()}` no longer checks revocation (`{crl_then.name}` "
                                  f"at original line {input_line(original, crl_then)} no longer applies)", line))
     return flags
+
+
+def _address(site: Site) -> str:
+    """The host and port part of the pass target, as written."""
+    return site.target.raw.split("://", 1)[-1].split("/", 1)[0]
+
+
+def _client_controlled(text: str, site: Site) -> bool:
+    """Whether a value holds something the request sets (a header, an
+    argument, a cookie, the Host), directly or through `set $var …`."""
+    return bool(CLIENT_CONTROLLED.search(text) or CLIENT_CONTROLLED.search(substitute(text, site.block)))
 
 
 def _on(node: Node | None) -> bool:
