@@ -61,7 +61,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "build"))
 from serve import serve_in_background  # noqa: E402
 
-DIST = REPO / "dist"
+DIST = Path(os.environ.get("UPSTREAM_TLS_DIST") or REPO / "dist")
 OUT_JSON = REPO / "bench" / "out" / "web.json"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -3,6 +3,7 @@ new build's cache replaces the old one."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 from pathlib import Path
@@ -11,7 +12,7 @@ from pages import READY
 from playwright.sync_api import expect
 from serve import serve_in_background
 
-DIST = Path(__file__).resolve().parents[2] / "dist"
+DIST = Path(os.environ.get("UPSTREAM_TLS_DIST") or Path(__file__).resolve().parents[2] / "dist")
 CACHE_NAMES = "() => caches.keys()"
 CACHED_COUNT = """async () => {
     const names = (await caches.keys()).filter((name) => name.startsWith('upstream-tls '));

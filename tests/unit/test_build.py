@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DIST = ROOT / "dist"
+DIST = Path(os.environ.get("UPSTREAM_TLS_DIST") or ROOT / "dist")  # a helper may build elsewhere
 sys.path.insert(0, str(ROOT / "build"))
 
 import build  # noqa: E402
