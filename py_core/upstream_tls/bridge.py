@@ -18,11 +18,14 @@ from .analysis import Inputs
 from .analysis import analyze as run_analysis
 from .engine import gc_paused
 from .options import LABELS, MODES, Options, options_from_fields
+from .output.docs import rule_doc
+from .output.json import chain_payload, diagnostic_payload, finding_payload, probe_payload
+from .output.json import diagnosis_payload as render_diagnosis
+from .output.llm import answer_payload, prepared_payload, stream_payload
+from .output.text import chain_lines
 from .parse import DEFAULT_NAME
 from .probe import probes
 from .redact import redact
-from .render import diagnosis_payload as render_diagnosis
-from .render import diagnostic_payload, finding_payload, rule_doc
 from .rules import RULES_BY_CODE, Context
 
 # The page lists this many upstreams' openssl commands; the rest are counted.
@@ -81,7 +84,7 @@ def _chain_payload(analysis) -> dict | None:
         return {"probe_errors": [event.raw for event in probes]} if probes else None
     from .certs import ChainError
     chain = analysis.chain
-    payload = {"summary": chain.summary_lines(), **chain.to_dict()}
+    payload = {"summary": chain_lines(chain), **chain_payload(chain)}
     try:
         payload["ca_bundle"] = {"pem": chain.trust_anchor_pem(), "subject": chain.trust_anchor.subject,
                                 "file_name": posixpath.basename(analysis.options.trust_path) or "upstream-ca.pem"}
@@ -120,7 +123,7 @@ def analyze(payload: dict) -> dict:
     found = probes(Context(report.config, options))
     return {**result, "empty": False, "diagnostics": [], "findings": findings, "diagnosis": diagnosis,
             "fix": _fix_payload(analysis.fixed()),
-            "probes": [probe.to_dict() for probe in found[:SHOWN_PROBES]], "probes_total": len(found)}
+            "probes": [probe_payload(probe) for probe in found[:SHOWN_PROBES]], "probes_total": len(found)}
 
 
 def rule(payload: dict) -> dict:
@@ -157,7 +160,7 @@ def llm_prepare(payload: dict) -> dict:
                            topology=bool(payload.get("topology")), name=payload.get("name") or DEFAULT_NAME)
     except (LLMError, InputError) as exc:
         raise BadRequest(str(exc)) from None
-    return {**prepared.to_dict(), "preview": prepared.preview("••••" if payload.get("has_key") else None)}
+    return {**prepared_payload(prepared), "preview": prepared.preview("••••" if payload.get("has_key") else None)}
 
 
 # Streams being decoded, by the page's id: the wire format is parsed here,
@@ -185,7 +188,7 @@ def llm_stream(payload: dict) -> dict:
     if decoder is None:
         raise BadRequest(f"id: no stream {stream_id!r}")
     if payload.get("finish"):
-        return _STREAMS.pop(stream_id).finish().to_dict()
+        return stream_payload(_STREAMS.pop(stream_id).finish())
     return {"text": decoder.feed(str(payload.get("chunk", "")))}
 
 
@@ -209,7 +212,7 @@ def llm_check(payload: dict) -> dict:
                                _llm_options(payload), payload.get("name") or DEFAULT_NAME)
     except LLMError as exc:
         raise BadRequest(str(exc)) from None
-    return checked.to_dict()
+    return answer_payload(checked)
 
 
 HANDLERS: dict[str, Callable[[dict], dict]] = {

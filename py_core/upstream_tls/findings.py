@@ -2,6 +2,7 @@
 between the CLI, the browser bridge and SARIF output without copies."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -75,3 +76,9 @@ class Finding:
 
     def sort_key(self) -> tuple:
         return (self.span.file, self.span.line, self.code)
+
+
+def severity_counts(findings: list[Finding]) -> dict[str, int]:
+    """How many findings of each severity, every severity present as a key."""
+    tally = Counter(finding.severity.value for finding in findings)
+    return {level: tally.get(level, 0) for level in ("error", "warning", "info")}

@@ -5,7 +5,7 @@ say what it did not understand instead of losing it."""
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import cached_property
 
 from .phrases import match_phrase
@@ -211,11 +211,6 @@ class LogEvent:
     software: str | None = None
     sni: str | None = None
     status: int | None = None
-
-    def to_dict(self) -> dict:
-        data = asdict(self)
-        data["ssl_reasons"] = list(self.ssl_reasons)
-        return data
 
 
 @dataclass(frozen=True)

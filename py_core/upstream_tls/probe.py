@@ -18,10 +18,6 @@ class Probe:
     name: str | None
     commands: tuple[tuple[str, str], ...]
 
-    def to_dict(self) -> dict:
-        return {"address": self.address, "name": self.name,
-                "commands": [{"purpose": purpose, "command": command} for purpose, command in self.commands]}
-
 
 def probe_name(site: Site, host: str, options: Options) -> str | None:
     """The name for -servername / -verify_hostname: the one the fixed config

@@ -18,6 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from upstream_tls.certs import DER_NOTE, ChainError, read_chain
+from upstream_tls.output.json import chain_payload
+from upstream_tls.output.text import chain_lines
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "nginx"))
 from harness import OPENSSL, Pki, free_port  # noqa: E402
@@ -150,8 +152,8 @@ def test_out_of_order_chain_is_read_from_its_leaf(ca, leaf):
     assert chain.leaf.subject == "CN=app.test"
     assert not chain.in_order
     assert any("2 → 3 → 1" in problem for problem in chain.problems)
-    assert chain.to_dict()["order"] == [1, 2, 0]
-    assert chain.to_dict()["trust_anchor"] == 0
+    assert chain_payload(chain)["order"] == [1, 2, 0]
+    assert chain_payload(chain)["trust_anchor"] == 0
 
 
 def test_repeated_certificate_is_kept_once(ca, leaf):
@@ -185,7 +187,7 @@ def test_expired_and_not_yet_valid_certificates(pki, ca):
     assert old.expired and old.days_left in (-10, -11)
     new = read_chain(future.pem).leaf
     assert new.not_yet_valid and not new.expired
-    assert "EXPIRED" in "\n".join(read_chain(expired.pem).summary_lines())
+    assert "EXPIRED" in "\n".join(chain_lines(read_chain(expired.pem)))
 
 
 # ------------------------------------------------------------------- keys
@@ -248,13 +250,13 @@ def test_ip_addresses_in_subject_alt_name(pki, ca):
 
 def test_to_dict_is_json_ready_and_holds_no_key_material(ca, leaf):
     chain = read_chain(pem(leaf, ca[1]))
-    summary = chain.to_dict()
+    summary = chain_payload(chain)
     text = json.dumps(summary)
     assert summary["certificates"][0]["not_after"].endswith("+00:00")
     assert summary["missing_issuer"] == "CN=Test Root CA"
     assert summary["verify_depth_needed"] == 1
     assert "der" not in summary["certificates"][0] and "BEGIN" not in text
-    lines = chain.summary_lines()
+    lines = chain_lines(chain)
     assert lines[0] == "<chain>: 2 certificates, PEM"
     assert any(line.startswith("missing: CN=Test Root CA") for line in lines)
 
@@ -521,7 +523,7 @@ def test_bad_blocks_among_good_ones_are_noted_and_skipped(leaf, tmp_path):
     assert chain.problems[0].startswith("PEM block 2 (line ")
     assert "PEM block 3" in chain.problems[1] and "private key" in chain.problems[1]
     secret = key_text.splitlines()[1]
-    assert secret not in json.dumps(chain.to_dict()) + "\n".join(chain.summary_lines()) + repr(chain)
+    assert secret not in json.dumps(chain_payload(chain)) + "\n".join(chain_lines(chain)) + repr(chain)
     with pytest.raises(ChainError) as error:
         read_chain(key_text, "key.pem")
     assert "private key" in str(error.value) and secret not in str(error.value)

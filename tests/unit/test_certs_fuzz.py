@@ -13,6 +13,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from upstream_tls.certs import ChainError, read_chain
+from upstream_tls.output.json import chain_payload
+from upstream_tls.output.text import chain_lines
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "nginx"))
 from harness import OPENSSL, Pki  # noqa: E402
@@ -30,8 +32,8 @@ def exercise(data: bytes | str) -> None:
     except ChainError as error:
         assert str(error).startswith("fuzz.pem: ") and "\n" not in str(error)
         return
-    json.dumps(chain.to_dict())
-    chain.summary_lines()
+    json.dumps(chain_payload(chain))
+    chain_lines(chain)
     assert chain.ordered[0] is chain.leaf
     assert chain.verify_depth_needed >= 1 and chain.intermediates >= 0
     assert (chain.trust_anchor is None) == (chain.missing_issuer is not None)

@@ -15,7 +15,7 @@ from upstream_tls.certs import read_chain
 from upstream_tls.diagnose import diagnose, evidence_fix
 from upstream_tls.logs import read_log
 from upstream_tls.options import NAME_PLACEHOLDER
-from upstream_tls.render import diagnosis_payload
+from upstream_tls.output.json import diagnosis_payload
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "nginx"))
 from harness import Pki  # noqa: E402  (the real-nginx suite's certificate factory)

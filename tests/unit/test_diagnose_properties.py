@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from upstream_tls import Options
 from upstream_tls.diagnose import diagnose, evidence_fix
 from upstream_tls.logs import read_log
+from upstream_tls.output.json import diagnosis_payload
+from upstream_tls.output.text import diagnosis_text
 from upstream_tls.parse import parse
-from upstream_tls.render import diagnosis_payload, diagnosis_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "field"))
 from score import EVIDENCE_KEYS, load_cases  # noqa: E402

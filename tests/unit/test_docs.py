@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from upstream_tls.render import rule_doc, rules_table
+from upstream_tls.output.docs import rule_doc, rules_table
 from upstream_tls.rules import RULES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +27,7 @@ def test_readme_names_the_test_command_ci_runs():
 
 
 def test_readme_cause_table_is_generated_from_the_taxonomy():
-    from upstream_tls.render import causes_table
+    from upstream_tls.output.docs import causes_table
     readme = (ROOT / "README.md").read_text()
     table = re.search(r"<!-- causes:start -->\n(.*?)<!-- causes:end -->", readme, re.S).group(1)
     assert table.strip() == causes_table().strip(), "run: upstream-tls causes --format markdown"
@@ -36,7 +36,7 @@ def test_readme_cause_table_is_generated_from_the_taxonomy():
 def test_readme_example_diagnosis_is_what_the_tool_says():
     from upstream_tls.diagnose import diagnose
     from upstream_tls.logs import read_log
-    from upstream_tls.render import diagnosis_text
+    from upstream_tls.output.text import diagnosis_text
     example = ROOT / "examples" / "depth"
     config = "examples/depth/nginx.conf"
     text = diagnosis_text(diagnose((example / "nginx.conf").read_text(),

@@ -13,7 +13,8 @@ import pytest
 
 from upstream_tls.diagnose import diagnose, evidence_fix
 from upstream_tls.logs import read_log
-from upstream_tls.render import diagnosis_payload, diagnosis_text
+from upstream_tls.output.json import diagnosis_payload
+from upstream_tls.output.text import diagnosis_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "field"))
 from score import (  # noqa: E402

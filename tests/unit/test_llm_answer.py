@@ -10,6 +10,7 @@ import pytest
 
 from upstream_tls import Options
 from upstream_tls.llm import LLMError, check_answer, code_blocks, prepare
+from upstream_tls.output.llm import answer_payload, flag_payload
 from upstream_tls.redact import redact
 
 TOKEN = "Zq8vT3kLm0pR7sW2xY5bN9cD4fG6hJ1a"
@@ -64,7 +65,7 @@ def test_a_good_answer_is_restored_checked_and_diffed():
     assert result.diff.startswith("--- site.conf\n+++ site.conf (LLM answer)\n@@ -4,7 +4,9 @@\n")
     assert "-        proxy_ssl_verify off;\n+        proxy_ssl_verify on;\n" in result.diff
     assert result.changes == [{"kind": "replace", "original": [7, 7], "answer": [7, 9]}]
-    payload = json.loads(json.dumps(result.to_dict()))
+    payload = json.loads(json.dumps(answer_payload(result)))
     assert payload["ok"] is True and payload["code"] == result.code and payload["weakens_tls"] is False
 
 
@@ -81,11 +82,11 @@ def test_a_prose_answer_proposes_no_change_and_is_no_danger():
     answer the prompt itself invites."""
     result = check_answer("Renew the upstream's certificate; nothing in nginx changes.", ORIGINAL, redacted()[1])
     assert result.code is None and result.ok and not result.weakens_tls
-    assert [flag.to_dict() for flag in result.warnings] == [{
+    assert [flag_payload(flag) for flag in result.warnings] == [{
         "kind": "no-code-block", "severity": "info",
         "message": "no config change proposed: the answer is prose only (if it says the upstream must change, "
                    "nothing in nginx does)"}]
-    assert result.to_dict()["code"] is None and result.diff == ""
+    assert answer_payload(result)["code"] is None and result.diff == ""
 
 
 def test_which_code_block_is_checked():
@@ -146,7 +147,7 @@ def test_malformed_answers_get_one_line_diagnostics_without_secrets():
     assert result.diagnostics and not result.ok and result.findings == []
     line = result.diagnostics[0]
     assert line.file == "site.conf" and line.line > 0 and "\n" not in line.message
-    assert TOKEN not in json.dumps(result.to_dict()["diagnostics"])
+    assert TOKEN not in json.dumps(answer_payload(result)["diagnostics"])
     empty = check_answer("```nginx\n```\n", ORIGINAL, redacted()[1])
     assert empty.diagnostics and "empty input" in empty.diagnostics[0].message
 
@@ -155,7 +156,7 @@ def test_the_rules_run_on_the_answer():
     unfixed = good_block().replace(FIXED_LINES, "        proxy_ssl_verify off;\n")
     result = check(unfixed)
     assert [finding.code for finding in result.findings] == ["UT006", "UT001"]
-    assert result.to_dict()["findings"][1]["code"] == "UT001" and not result.ok
+    assert answer_payload(result)["findings"][1]["code"] == "UT001" and not result.ok
     assert "unchanged" in kinds(result) and not result.weakens_tls  # it was already off: not the answer's doing
 
 
@@ -219,7 +220,7 @@ def test_unrelated_changes_are_listed_with_their_lines():
         ("original", 4, "original line 4: `root /srv/www;` removed, which is not about the upstream"),
     ]
     assert kinds(result).count("unrelated-change") == 3 and not result.ok
-    assert result.to_dict()["unrelated_changes"][0] == {"kind": "unrelated-change", "severity": "warning",
+    assert answer_payload(result)["unrelated_changes"][0] == {"kind": "unrelated-change", "severity": "warning",
                                                         "message": unrelated[0][2], "line": 2, "side": "answer"}
 
 

@@ -14,8 +14,9 @@ import pytest
 
 from upstream_tls import Options, parse
 from upstream_tls.llm import PROMPT_VERSION, PROVIDERS, LLMError, mask_key, prepare, prompt_fingerprint
+from upstream_tls.output.docs import template_source
+from upstream_tls.output.llm import prepared_payload
 from upstream_tls.redact import RedactionMap, redact_together, restore
-from upstream_tls.render import template_source
 
 ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("redaction_corpus", ROOT / "bench" / "redaction_corpus.py")
@@ -54,7 +55,7 @@ def user_content(prepared) -> str:
 def everything_sent(prepared, key: str | None = None) -> str:
     """What leaves the machine (URL, headers without the key, body) and what
     the page shows (preview, to_dict without the map it keeps locally)."""
-    shown = prepared.to_dict()
+    shown = prepared_payload(prepared)
     shown.pop("mapping")
     return "\n".join([prepared.url, json.dumps(prepared.headers), prepared.body_json, prepared.preview(key),
                       json.dumps(shown)])
@@ -144,7 +145,7 @@ def test_config_log_and_findings_share_placeholders_and_one_map_restores_all():
     restored = restore(content, prepared.mapping)
     assert not restored.unknown_placeholders
     assert CONFIG in restored.text and LOG.strip() in restored.text
-    assert RedactionMap.from_json(prepared.to_dict()["mapping"]).placeholders == prepared.mapping.placeholders
+    assert RedactionMap.from_json(prepared_payload(prepared)["mapping"]).placeholders == prepared.mapping.placeholders
 
 
 def test_mode_and_topology_reach_the_prompt():

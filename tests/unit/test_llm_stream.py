@@ -11,6 +11,7 @@ import pytest
 from llm_stub import anthropic_events, openai_events
 
 from upstream_tls.llm import StreamDecoder, error_message, parse_body, parse_stream
+from upstream_tls.output.llm import stream_payload
 
 # Transcripts as the providers document them (see tests/llm_stub.py for the sources).
 OPENAI = (
@@ -62,7 +63,7 @@ def test_anthropic_transcript():
     result = parse_stream("anthropic", ANTHROPIC)
     assert result.text == "Hello wörld ✓\n"
     assert result.complete and result.stop_reason == "end_turn" and not result.problems
-    assert result.to_dict() == {"text": "Hello wörld ✓\n", "complete": True, "stop_reason": "end_turn",
+    assert stream_payload(result) == {"text": "Hello wörld ✓\n", "complete": True, "stop_reason": "end_turn",
                                 "error": None, "unreadable": 0, "problems": []}
 
 

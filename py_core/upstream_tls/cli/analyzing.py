@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from ..findings import Severity
 from ..model import Diagnostic
-from ..render import diagnostic_line
+from ..output.text import diagnostic_line
 from .arguments import EXIT_BAD_INPUT, UsageError, options_from
 from .files import read_bytes, read_input, read_local_file
 

@@ -9,7 +9,7 @@ import os
 import sys
 
 from ..options import Options
-from ..render import diagnostic_line, finding_lines
+from ..output.text import diagnostic_line, finding_lines
 from .arguments import EXIT_CLEAN, EXIT_FINDINGS, MODES, UsageError, add_config_file, add_evidence
 from .files import read_bytes, read_input, say, write_output
 

@@ -2,7 +2,7 @@
 what check looks for, as text, the README's tables, or the rule docs."""
 from __future__ import annotations
 
-from ..render import causes_table, rule_doc, rules_table
+from ..output.docs import causes_table, rule_doc, rules_table
 from ..rules import RULES, RULES_BY_CODE
 from .arguments import EXIT_CLEAN, UsageError
 from .files import write_output

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from ..output.json import chain_payload
+from ..output.text import chain_lines
 from .arguments import EXIT_CLEAN, UsageError
 from .files import write_json, write_output
 
@@ -25,7 +27,7 @@ def run(args) -> int:
     except ChainError as exc:
         raise UsageError(str(exc)) from None
     if args.format == "json":
-        write_json(chain.to_dict())
+        write_json(chain_payload(chain))
     else:
-        write_output("\n".join(chain.summary_lines()) + "\n")
+        write_output("\n".join(chain_lines(chain)) + "\n")
     return EXIT_CLEAN

@@ -1,7 +1,8 @@
 """`upstream-tls check`: report upstream TLS problems as text, JSON or SARIF."""
 from __future__ import annotations
 
-from ..render import json_payload, text_report
+from ..output.json import report_payload
+from ..output.text import text_report
 from .analyzing import analysis_of, failing, report_diagnostics
 from .arguments import EXIT_CLEAN, EXIT_FINDINGS, MODES, add_config
 from .files import write_json, write_output
@@ -22,9 +23,9 @@ def run(args) -> int:
     if report.diagnostics:
         return report_diagnostics(report.diagnostics, analysis.inputs.config)
     if args.format == "json":
-        write_json(json_payload(report, analysis.options.mode))
+        write_json(report_payload(report, analysis.options.mode))
     elif args.format == "sarif":
-        from ..sarif import sarif_log
+        from ..output.sarif import sarif_log
         write_json(sarif_log(report))
     else:
         write_output(text_report(report))

@@ -3,7 +3,8 @@ error.log and the chain the upstream presents."""
 from __future__ import annotations
 
 from ..options import DEFAULT_CA_FILE
-from ..render import diagnosis_payload, diagnosis_text
+from ..output.json import diagnosis_payload
+from ..output.text import diagnosis_text
 from .analyzing import analysis_of, report_diagnostics
 from .arguments import EXIT_CLEAN, EXIT_FINDINGS, MODES, add_config, add_evidence, add_fix_values
 from .files import write_json, write_output

@@ -6,8 +6,8 @@ import difflib
 import os
 import sys
 
+from ..output.text import fix_summary
 from ..parse import split_dump
-from ..render import fix_summary
 from ..rewrite import split_lines
 from .analyzing import analysis_of, failing, report_diagnostics
 from .arguments import EXIT_CLEAN, EXIT_FINDINGS, MODES, UsageError, add_config, add_evidence, add_fix_values

@@ -14,7 +14,6 @@ from ..model import Config, Diagnostic
 from ..options import Options
 from ..parse import DEFAULT_NAME, InputError
 from ..redact import Redaction, RedactionMap, restore
-from ..render import finding_payload
 from ..rewrite import split_lines
 from .compare import Flag, block_weakenings, unrelated_changes, weakenings
 from .providers import LLMError
@@ -172,22 +171,6 @@ class AnswerCheck:
         it should not."""
         return not self.diagnostics and not self.failing_findings and not any(
             flag.severity in ("danger", "warning") for flag in self.warnings)
-
-    def to_dict(self) -> dict:
-        return {
-            "code": self.code,
-            "explanation": self.explanation,
-            "diff": self.diff,
-            "changes": self.changes,
-            "findings": [finding_payload(finding) for finding in self.findings],
-            "diagnostics": [{"file": item.file, "line": item.line, "message": item.message}
-                            for item in self.diagnostics],
-            "warnings": [flag.to_dict() for flag in self.warnings],
-            "unknown_placeholders": self.unknown_placeholders,
-            "unrelated_changes": [flag.to_dict() for flag in self.unrelated_changes],
-            "weakens_tls": self.weakens_tls,
-            "ok": self.ok,
-        }
 
 
 def check_answer(answer_text: str, original_text: str, mapping: RedactionMap | str,

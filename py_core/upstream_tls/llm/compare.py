@@ -50,15 +50,6 @@ class Flag:
     side: str = "answer"
     block: int | None = None  # which code block of the answer (1-based), when it is about one
 
-    def to_dict(self) -> dict:
-        data = {"kind": self.kind, "severity": self.severity, "message": self.message}
-        if self.line is not None:
-            data["line"] = self.line
-            data["side"] = self.side
-        if self.block is not None:
-            data["block"] = self.block
-        return data
-
 
 def input_line(config: Config, node: Node) -> int:
     """A node's line in the pasted text (an nginx -T dump holds several files)."""

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from ..analysis import Inputs, analyze
 from ..engine import DEFAULT_OPTIONS
 from ..options import Options
+from ..output.docs import render_template, template_source
+from ..output.text import chain_lines, diagnosis_text, diagnostic_line, finding_lines
 from ..parse import DEFAULT_NAME
 from ..redact import Redacted, RedactionMap, redact_together
-from ..render import diagnosis_text, diagnostic_line, finding_lines, render_template, template_source
 from .providers import Provider, provider_named
 
 # A change to either template is a new prompt: bump this (the templates say so too).
@@ -96,25 +97,6 @@ class Prepared:
             tally[entry.kind.name] = tally.get(entry.kind.name, 0) + entry.count
         return tally
 
-    def to_dict(self) -> dict:
-        return {
-            "provider": self.provider.id,
-            "model": self.model,
-            "url": self.url,
-            "headers": dict(self.headers),
-            "key_header": self.key_header,
-            "key_prefix": self.key_prefix,
-            "key_required": self.provider.key_required,
-            "body": self.body,
-            "body_json": self.body_json,
-            "mapping": self.mapping.to_json(),
-            "redactions": [{"part": part, **entry.to_dict()} for part, entry in self.redactions],
-            "redaction_summary": self.redaction_summary(),
-            "prompt_version": self.prompt_version,
-            "notes": list(self.notes),
-            "preview": self.preview(None),
-        }
-
 
 def prepare(provider: str, config_text: str, *, model: str | None = None, base_url: str | None = None,
             log_text: str = "", chain_text: str | bytes = "", options: Options = DEFAULT_OPTIONS,
@@ -154,7 +136,7 @@ def _evidence(config_text: str, log_text: str, chain_text: str | bytes, options:
     notes = []
     chain_summary = ""
     if analysis.chain is not None:
-        chain_summary = "\n".join(analysis.chain.summary_lines()) + "\n"
+        chain_summary = "\n".join(chain_lines(analysis.chain)) + "\n"
     elif analysis.chain_problem:
         chain_summary = f"(the pasted chain could not be read: {analysis.chain_problem})\n"
         notes.append(f"the chain could not be read, so only that is said about it: {analysis.chain_problem}")

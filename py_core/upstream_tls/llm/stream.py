@@ -47,10 +47,6 @@ class StreamResult:
             found.append(f"{self.unreadable} streamed event(s) could not be read: parts of the answer may be missing")
         return found
 
-    def to_dict(self) -> dict:
-        return {"text": self.text, "complete": self.complete, "stop_reason": self.stop_reason,
-                "error": self.error, "unreadable": self.unreadable, "problems": self.problems}
-
 
 @dataclass
 class StreamDecoder:

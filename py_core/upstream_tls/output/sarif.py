@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from .engine import Report
-from .findings import Applicability, Edit, Finding
-from .rules import RULES
+from ..engine import Report
+from ..findings import Applicability, Edit, Finding
+from ..rules import RULES
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -71,7 +71,7 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict:
 
 
 def sarif_log(report: Report) -> dict:
-    from . import __version__
+    from .. import __version__
     rule_index = {rule.code: index for index, rule in enumerate(RULES)}
     run = {
         "tool": {"driver": {"name": "upstream-tls", "version": __version__, "semanticVersion": __version__,
