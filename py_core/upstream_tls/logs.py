@@ -8,6 +8,17 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from .log_patterns import (
+    ACCESS_LOG,
+    BARE_STATUS,
+    CONFIG_KINDS,
+    DETAIL_PATTERNS,
+    HEADER_LINE,
+    PHASE,
+    SERVER_SIDE_REASONS,
+    UPSTREAM_KINDS,
+    classify,
+)
 from .phrases import match_phrase
 
 LEVELS = ("emerg", "alert", "crit", "error", "warn", "notice", "info", "debug")
@@ -92,85 +103,6 @@ _ALERT = re.compile(r"SSL alert number (\d+)")
 _PROBE_ERROR = re.compile(r"^[0-9A-F]+:error:[0-9A-F]{8}:")
 _SERVER_SIDE_HANDSHAKE = re.compile(r"while SSL handshaking$")
 
-_DETAIL_PATTERNS = (
-    ("wrong-password", re.compile(r"bad decrypt|maybe wrong password")),
-    ("no-password", re.compile(r"bad password read|problems getting password|unable to get passphrase"
-                               r"|UI routines")),
-    ("file-not-found", re.compile(r"No such file or directory|no such file")),
-    ("permission-denied", re.compile(r"Permission denied")),
-    ("not-pem", re.compile(r"no certificate or crl found|no start line|No supported data to decode")),
-)
-
-# Tried in order, first match wins. Each pattern is the shortest phrase that
-# still names the message, so a line cut short by a pager is still classified;
-# the optional groups pick up details when they survived.
-_RULES = tuple((kind, re.compile(pattern, re.I)) for kind, pattern in (
-    ("config-test-failed", r"configuration file (?P<path>\S+) test failed"),
-    ("config-test-ok", r"configuration file (?P<path>\S+) (?:syntax is ok|test is successful)"),
-    ("verify-error", r"upstream SSL certificate verify error(?:: \((?P<code>\d+):(?:(?P<text>[^)]*)\))?)?"),
-    ("upstream-client-cert-verify-failed",
-     r"client SSL certificate verify error(?:: \((?P<code>\d+):(?:(?P<text>[^)]*)\))?)?"),
-    ("name-mismatch", r'upstream SSL certificate does not match(?: "(?P<name>[^"]*)")?'),
-    ("no-trusted-certificate", r"no (?:proxy|grpc|uwsgi)_ssl_trusted_certificate for"),
-    ("trusted-certificate-load-failed", r'SSL_CTX_load_verify_locations\((?:"(?P<path>[^"]*)"\))?'),
-    ("crl-load-failed", r'X509_LOOKUP_load_file\((?:"(?P<path>[^"]*)"\))?|X509_STORE_add_lookup\(\) failed'),
-    ("client-key-missing",
-     r'no "(?:proxy|grpc|uwsgi)_ssl_certificate_key" is defined(?: for certificate "(?P<path>[^"]*)")?'),
-    ("client-key-mismatch", r"key values mismatch"),
-    # Only when OpenSSL says the password was missing or wrong; otherwise _event
-    # makes it client-cert-load-failed.
-    ("client-key-encrypted", r'cannot load certificate key(?: "(?P<path>[^"]*)")?: PEM_read_bio_PrivateKey\(\)'),
-    ("client-cert-load-failed",
-     r'cannot load certificate(?: key)?(?: "(?P<path>[^"]*)")?|SSL_CTX_use_(?:certificate|PrivateKey)\('),
-    ("upstream-ssl-flag", r'invalid parameter "ssl"'),
-    ("host-not-found", r'host not found in (?:upstream|resolver)(?: "(?P<host>[^"]*)")?'),
-    ("no-resolver", r"no resolver defined to resolve (?P<host>\S+)"),
-    ("name-unresolved", r"(?P<host>\S+) could not be resolved"),
-    ("connect-refused", r"(?:connect\(\) (?:to \S+ )?)?failed \(\d+: Connection refused\)"),
-    ("unreachable", r"(?:connect\(\) (?:to \S+ )?)?failed \(\d+: (?:Network (?:is )?unreachable|No route to host|"
-                    r"Host (?:is )?unreachable)\)"),
-    ("upstream-timeout", r"upstream timed out"),
-    ("no-live-upstreams", r"no live upstreams"),
-    ("header-too-big", r"upstream sent too big header"),
-    ("invalid-response", r"upstream sent (?:no valid HTTP/1\.0 header|invalid header|invalid status)"),
-    ("upstream-closed", r"upstream prematurely closed connection|(?:recv|readv|SSL_read)\(\) failed .* while "
-                        r"reading (?:response header from )?upstream"),
-    ("follow-up", r"upstream server temporarily disabled|auth request unexpected status|"
-                  r"\[lua\] \S+: balance\(\): (?:failed to get new upstream|no peer was returned)"),
-    ("upstream-no-client-cert", r"client sent no required SSL certificate"),
-    ("upstream-no-sni", r'no "ssl_certificate" is defined in server listening on SSL port'),
-    ("upstream-handshake-rejected", r"handshake rejected"),
-    ("upstream-plain-http-to-https", r"client sent plain HTTP request to HTTPS port"),
-    ("upstream-misdirected-request", r"client attempted to request the server name different from the one that "
-                                     r"was negotiated"),
-    ("peer-closed", r"peer closed connection in SSL handshake"),
-    ("handshake-failed", r"SSL_do_handshake\(\) failed"),
-    # openssl s_client run by the person, printing OpenSSL's error queue.
-    ("probe-handshake-failed", r"^[0-9A-F]+:error:[0-9A-F]{8}:SSL routines:"),
-    ("bad-gateway", r"\b50[24] (?:Bad Gateway|Gateway Time-?out)\b"),
-))
-# A response header line as curl -i or a browser shows it: context, not evidence.
-_HEADER_LINE = re.compile(r"^\s*(?:[<>] )?(?:server|date|content-type|content-length|connection|etag|accept-ranges|"
-                          r"last-modified|cache-control|location|vary|via|x-[\w-]+|cf-ray|strict-transport-security|"
-                          r"set-cookie|expires|pragma|transfer-encoding|keep-alive|age|alt-svc): ", re.I)
-_BARE_STATUS = re.compile(r"^\s*(?:HTTP/\d(?:\.\d)?\s+)?(?P<status>[1-5]\d\d)\b(?:\s+[A-Za-z][\w '-]*)?\s*$")
-_ACCESS_LOG = re.compile(r'^\S+ \S+ \S+ \[[^\]]+\] "[^"]*" (?P<status>\d{3}) ')
-_PHASE = re.compile(r" while (?P<phase>[a-zA-Z ]+?)(?: to upstream| from upstream| upstream)?$")
-
-_UPSTREAM_KINDS = frozenset({
-    "upstream-no-client-cert", "upstream-client-cert-verify-failed", "upstream-handshake-rejected",
-    "upstream-plain-http-to-https", "upstream-unsupported-protocol", "upstream-misdirected-request",
-    "upstream-no-shared-cipher", "upstream-no-sni",
-})
-# What nginx as the upstream logs about a client's handshake, by OpenSSL reason.
-_SERVER_SIDE_REASONS = (("unsupported protocol", "upstream-unsupported-protocol"),
-                        ("no shared cipher", "upstream-no-shared-cipher"),
-                        ("http request", "upstream-plain-http-to-https"))
-_CONFIG_KINDS = frozenset({
-    "no-trusted-certificate", "trusted-certificate-load-failed", "crl-load-failed", "client-key-missing",
-    "client-key-mismatch", "client-key-encrypted", "client-cert-load-failed", "upstream-ssl-flag",
-    "host-not-found", "config-test-failed", "config-test-ok",
-})
 _ERROR_OR_WORSE = frozenset({"emerg", "alert", "crit", "error"})
 
 
@@ -328,30 +260,30 @@ def _split(text: str) -> _Split:
 def _event(number: int, raw: str, split: _Split, log: str) -> LogEvent:
     message = split.message
     tail = split.tail
-    kind, found = _classify(message)
+    kind, found = classify(message)
     reasons = _ssl_reasons(message)
-    detail = next((name for name, pattern in _DETAIL_PATTERNS if pattern.search(message)), None)
-    phase = _PHASE.search(message)
+    detail = next((name for name, pattern in DETAIL_PATTERNS if pattern.search(message)), None)
+    phase = PHASE.search(message)
     # The upstream logs its side of a handshake without "to upstream".
     server_side = kind in ("handshake-failed", "peer-closed") and bool(_SERVER_SIDE_HANDSHAKE.search(message))
     software, source = None, None
     if kind == "client-key-encrypted" and detail not in ("no-password", "wrong-password"):
         kind = "client-cert-load-failed"
     elif server_side:
-        kind = next((named for reason, named in _SERVER_SIDE_REASONS if reason in reasons), kind)
+        kind = next((named for reason, named in SERVER_SIDE_REASONS if reason in reasons), kind)
     elif kind == "upstream-timeout" and phase and phase["phase"] == "connecting":
         kind = "connect-timeout"
-    elif kind is None and _ACCESS_LOG.match(raw):
-        kind, found = "access-log", {"status": _ACCESS_LOG.match(raw)["status"]}
+    elif kind is None and ACCESS_LOG.match(raw):
+        kind, found = "access-log", {"status": ACCESS_LOG.match(raw)["status"]}
     elif kind is None:
         foreign = match_phrase(split.body)
         if foreign is not None:
             phrase, match = foreign
             kind, software, source = phrase.kind, phrase.software, phrase.source
             found = {key: value.rstrip(".") for key, value in match.groupdict().items() if value}
-        elif _BARE_STATUS.match(raw):
-            kind, source, found = "http-status", "response", {"status": _BARE_STATUS.match(raw)["status"]}
-        elif _HEADER_LINE.match(raw):
+        elif BARE_STATUS.match(raw):
+            kind, source, found = "http-status", "response", {"status": BARE_STATUS.match(raw)["status"]}
+        elif HEADER_LINE.match(raw):
             kind, source = "http-header", "response"
     if kind is None:
         kind = "other-error" if split.level in _ERROR_OR_WORSE else "unrecognized"
@@ -390,19 +322,11 @@ def _source(kind: str, split: _Split, server_side: bool) -> str:
         return "response"
     if kind == "probe-handshake-failed":
         return "probe"
-    if server_side or kind in _UPSTREAM_KINDS:
+    if server_side or kind in UPSTREAM_KINDS:
         return "upstream"
-    if split.nginx_t or kind in _CONFIG_KINDS or split.level == "emerg":
+    if split.nginx_t or kind in CONFIG_KINDS or split.level == "emerg":
         return "nginx-t"
     return "proxy"
-
-
-def _classify(message: str) -> tuple[str | None, dict[str, str]]:
-    for kind, pattern in _RULES:
-        match = pattern.search(message)
-        if match:
-            return kind, {key: value for key, value in match.groupdict().items() if value is not None}
-    return None, {}
 
 
 def _ssl_reasons(message: str) -> tuple[str, ...]:
