@@ -58,3 +58,36 @@ def test_docs_example_fires_and_fixed_example_does_not(rule):
     fixed = check(rule.fixed.replace("...", ""), options)
     assert any(finding.code == rule.code for finding in example.findings), example.diagnostics
     assert not any(finding.code == rule.code for finding in fixed.findings)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.code)
+def test_rule_lives_in_a_file_named_after_it(rule):
+    module = type(rule).__module__.rsplit(".", 1)[-1]
+    assert module == rule.name.replace("-", "_"), f"{rule.code} {rule.name} lives in {module}.py"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.code)
+def test_the_cause_a_rule_evidences_is_one_diagnose_knows(rule):
+    from upstream_tls.causes import CAUSES
+    from upstream_tls.diagnose.weights import RULE_STRENGTHS
+    assert rule.evidences is None or (rule.evidences in CAUSES and rule.evidences in RULE_STRENGTHS)
+
+
+def test_every_fix_a_rule_offers_is_of_a_kind_it_declares():
+    """On every fixture and every peer config, in both modes: the fix a
+    finding carries has an applicability its rule declares, and a rule that
+    declares none offers no fix."""
+    from pathlib import Path
+
+    from upstream_tls import Options
+    from upstream_tls.rules import RULES_BY_CODE
+    peers = Path(__file__).resolve().parents[3] / "shared" / "peers"
+    paths = sorted(RULE_FIXTURES.rglob("*.conf")) + sorted(peers.rglob("*.conf"))
+    undeclared = set()
+    for path in paths:
+        text = path.read_text(errors="replace")
+        for mode in ("production", "dev"):
+            for finding in check(text, Options(mode=mode), str(path), empty_ok=True).findings:
+                if finding.fix is not None and finding.fix.applicability not in RULES_BY_CODE[finding.code].fix_safety:
+                    undeclared.add((finding.code, finding.fix.applicability.value))
+    assert not undeclared

@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 
 from ..findings import Finding
+from ..rules import RULES_BY_CODE
 from ..upstreams import Site
 from .case import Case
 from .reading import Reading
 from .repair import Repair
 from .situation import COMMON_PLAIN_PORTS, MISSING
-from .weights import EVEN, LIKELY, POSSIBLE, RULE_READINGS
+from .weights import EVEN, LIKELY, POSSIBLE, RULE_STRENGTHS
 
 RESOLVER_NOTE = ("add `resolver` with a DNS server nginx can reach (127.0.0.11 inside Docker, the cluster DNS in "
                  "Kubernetes, your network's resolver otherwise)")
@@ -24,10 +25,11 @@ DEFAULT_CERTIFICATE = re.compile(r"Kubernetes Ingress Controller Fake Certificat
 def rule_readings(findings: list[Finding], site: Site | None) -> list[Reading]:
     readings = []
     for finding in findings:
-        if finding.code in RULE_READINGS and (site is None or concerns(site, finding)):
-            cause, strength = RULE_READINGS[finding.code]
-            readings.append(Reading(cause, strength, f"{finding.span.file}:{finding.span.line}: {finding.code} "
-                                    f"{finding.message}", config_only=True))
+        cause = RULES_BY_CODE[finding.code].evidences
+        if cause is not None and (site is None or concerns(site, finding)):
+            where = f"{finding.span.file}:{finding.span.line}"
+            readings.append(Reading(cause, RULE_STRENGTHS[cause], f"{where}: {finding.code} {finding.message}",
+                                    config_only=True))
     return readings
 
 

@@ -14,7 +14,7 @@ from ..findings import Edit, Finding
 from ..options import RESOLVER_PLACEHOLDER
 from ..rewrite import apply_edits
 from ..rules.base import Context, set_directives
-from ..rules.host_header import host_header_changes
+from ..rules.host_header_mismatch import host_header_changes
 from ..upstreams import Site, set_node
 from . import Diagnosis
 from .naming import choose_name

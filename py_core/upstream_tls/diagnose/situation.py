@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from ..model import Node, effective
 from ..options import Options
 from ..rules.base import is_on
-from ..rules.host_header import host_header
+from ..rules.host_header_mismatch import host_header
 from ..upstreams import Site, Target, is_ip_literal, is_public_name
 
 CLIENT_HOST = re.compile(r"^\$(host|http_host|server_name)$")

@@ -50,18 +50,18 @@ PRIORS = {
 DEFAULT_PRIOR = 0.01
 
 # Config-only evidence: a rule finding says the failure can happen here, not
-# that it did. Rule code -> (cause, strength).
-RULE_READINGS = {
-    "UT001": ("verify-disabled", 0.3),
-    "UT003": ("verify-without-trusted-certificate", 0.8),
-    "UT005": ("name-mismatch", 0.6),
-    "UT006": ("sni-required", 0.3),
-    "UT007": ("host-header-mismatch", 0.35),
-    "UT008": ("upstream-server-ssl-flag", 0.9),
-    "UT009": ("http-to-https-port", 0.7),
-    "UT010": ("https-to-plain-http", 0.7),
-    "UT012": ("protocol-mismatch", HINT),
-    "UT013": ("client-key-missing", 0.9),
+# that it did. How strongly, by the cause the rule declares it evidences.
+RULE_STRENGTHS = {
+    "verify-disabled": 0.3,
+    "verify-without-trusted-certificate": 0.8,
+    "name-mismatch": 0.6,
+    "sni-required": 0.3,
+    "host-header-mismatch": 0.35,
+    "upstream-server-ssl-flag": 0.9,
+    "http-to-https-port": 0.7,
+    "https-to-plain-http": 0.7,
+    "protocol-mismatch": HINT,
+    "client-key-missing": 0.9,
 }
 
 # Causes that can only fail a request while nginx verifies the certificate:

@@ -1,18 +1,20 @@
 """The rule registry: an explicit tuple, in the order findings are reported."""
 from .base import Context, Rule
-from .client_key import ClientCertificateWithoutKey
-from .host_header import HostHeaderMismatch
-from .include_hidden import IncludeNotInPaste
-from .name_mismatch import NameCannotMatch
-from .ports import HttpsToPlainPort, HttpToTlsPort
-from .protocols import LegacyProtocols, Tls13Disabled
-from .server_ssl_flag import UpstreamServerSslFlag
+from .client_certificate_without_key import ClientCertificateWithoutKey
+from .host_header_mismatch import HostHeaderMismatch
+from .http_to_tls_port import HttpToTlsPort
+from .https_to_plain_port import HttpsToPlainPort
+from .include_not_in_paste import IncludeNotInPaste
+from .legacy_protocols import LegacyProtocols
+from .name_cannot_match import NameCannotMatch
 from .sni_not_sent import SniNotSent
-from .trusted_unused import TrustedCertificateUnused
-from .unknown_address import UpstreamAddressUnknown
+from .tls13_disabled import Tls13Disabled
+from .trusted_certificate_unused import TrustedCertificateUnused
+from .upstream_address_unknown import UpstreamAddressUnknown
+from .upstream_server_ssl_flag import UpstreamServerSslFlag
 from .verify_disabled import VerifyDisabled
 from .verify_not_enabled import VerifyNotEnabled
-from .verify_without_trust import VerifyWithoutTrustedCertificate
+from .verify_without_trusted_certificate import VerifyWithoutTrustedCertificate
 
 RULES: tuple[Rule, ...] = (
     VerifyDisabled(),

@@ -128,6 +128,10 @@ class Rule:
     example: ClassVar[str]
     fixed: ClassVar[str]
     references: ClassVar[tuple[str, ...]] = ()
+    # The diagnosis cause (causes.py) a finding of this rule is evidence for.
+    evidences: ClassVar[str | None] = None
+    # The kinds of fix its findings may carry; empty when it only reports.
+    fix_safety: ClassVar[frozenset[Applicability]] = frozenset()
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         raise NotImplementedError

@@ -9,6 +9,8 @@ class SniNotSent(Rule):
     code = "UT006"
     name = "sni-not-sent"
     severity = Severity.WARNING
+    evidences = "sni-required"
+    fix_safety = frozenset({Applicability.SAFE})
     summary = "No SNI is sent to an upstream addressed by name (proxy_ssl_server_name is off by default)"
     why = ("Without `proxy_ssl_server_name on` nginx sends no server name in the TLS handshake. An upstream "
            "that hosts several names (a CDN, a cloud load balancer, a multi-site nginx) then rejects the "

@@ -23,6 +23,8 @@ class VerifyDisabled(Rule):
     code = "UT001"
     name = "verify-disabled"
     severity = Severity.WARNING
+    evidences = "verify-disabled"
+    fix_safety = frozenset({Applicability.SAFE, Applicability.UNSAFE, Applicability.DISPLAY_ONLY})
     summary = "Upstream certificate verification is explicitly turned off"
     why = ("With verification off nginx accepts any certificate the upstream (or anyone on the path "
            "to it) presents: the TLS connection is encrypted but not authenticated. Set at http or "

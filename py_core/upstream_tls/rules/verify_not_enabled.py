@@ -8,6 +8,7 @@ class VerifyNotEnabled(Rule):
     code = "UT002"
     name = "verify-not-enabled"
     severity = Severity.WARNING
+    fix_safety = frozenset({Applicability.SAFE})
     summary = "HTTPS upstream without certificate verification (nginx's default is off)"
     why = ("nginx does not verify upstream certificates unless told to: with the defaults a self-signed, "
            "expired or wrongly named certificate is accepted, so anyone who can answer for the upstream's "

@@ -9,6 +9,8 @@ class VerifyWithoutTrustedCertificate(Rule):
     code = "UT003"
     name = "verify-without-trusted-certificate"
     severity = Severity.ERROR
+    evidences = "verify-without-trusted-certificate"
+    fix_safety = frozenset({Applicability.SAFE, Applicability.UNSAFE})
     summary = "Verification is on but no trusted certificate is in effect (nginx -t fails)"
     why = ("nginx never falls back to the system CA store for upstreams. `proxy_ssl_verify on` without "
            "`proxy_ssl_trusted_certificate` in effect stops nginx from starting: "

@@ -1,8 +1,10 @@
+"""UT011: legacy protocols offered to upstreams, and the one protocol list
+both protocol rules propose."""
 from __future__ import annotations
 
 from ..editing import format_directive
 from ..findings import Applicability, Severity
-from .base import Context, Rule, make_fix, set_directives
+from .base import Context, Rule, make_fix
 
 PROTOCOL_DIRECTIVES = ("proxy_ssl_protocols", "grpc_ssl_protocols", "uwsgi_ssl_protocols")
 LEGACY = ("SSLv2", "SSLv3", "TLSv1", "TLSv1.1")
@@ -29,6 +31,7 @@ class LegacyProtocols(Rule):
     code = "UT011"
     name = "legacy-protocols"
     severity = Severity.WARNING
+    fix_safety = frozenset({Applicability.SAFE})
     summary = "TLSv1 / TLSv1.1 (or SSL) enabled toward upstreams"
     why = ("TLSv1 and TLSv1.1 are deprecated (RFC 8996); offering them lets a path attacker push the upstream "
            "connection down to them. An upstream that still needs them must be upgraded, not accommodated.")
@@ -42,32 +45,3 @@ class LegacyProtocols(Rule):
             legacy = [protocol for protocol in node.args if protocol in LEGACY]
             if legacy:
                 yield self.finding(node, f"{node.name} enables {' '.join(legacy)}", fix=protocols_fix(ctx, node))
-
-
-class Tls13Disabled(Rule):
-    code = "UT012"
-    name = "tls13-disabled"
-    severity = Severity.WARNING
-    summary = "TLSv1.3 is not offered to upstreams (a TLSv1.3-only upstream fails with alert 70)"
-    why = ("Before 1.23.4 nginx's default proxy_ssl_protocols is TLSv1 TLSv1.1 TLSv1.2; an explicit list can "
-           "leave TLSv1.3 out at any version. A TLSv1.3-only upstream then fails the handshake with "
-           "`tlsv1 alert protocol version` (alert 70) and the request gets 502.")
-    example = "location / {\n    proxy_pass https://modern.internal;   # nginx 1.22\n}"
-    fixed = "location / {\n    proxy_pass https://modern.internal;\n    proxy_ssl_protocols TLSv1.2 TLSv1.3;\n}"
-    references = ("https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_protocols",)
-
-    def check(self, ctx: Context):
-        for node in ctx.config.named(*PROTOCOL_DIRECTIVES):
-            if "TLSv1.3" not in node.args:
-                yield self.finding(node, f"{node.name} leaves out TLSv1.3", fix=protocols_fix(ctx, node))
-        default = ctx.options.default_protocols()
-        if default is None or "TLSv1.3" in default:
-            return
-        version = ".".join(map(str, ctx.options.nginx_version))
-        for site in ctx.fully_visible_sites:
-            if site.effective("ssl_protocols") is None:
-                directive = site.directive("ssl_protocols")
-                fix = make_fix("offer TLSv1.2 and TLSv1.3",
-                               set_directives(ctx, site, [f"{directive} TLSv1.2 TLSv1.3;"]), Applicability.SAFE)
-                yield self.finding(site.node, f"{site.describe()}: nginx {version} offers {' '.join(default)} by "
-                                   "default, without TLSv1.3", fix=fix)

@@ -9,6 +9,8 @@ class UpstreamServerSslFlag(Rule):
     code = "UT008"
     name = "upstream-server-ssl-flag"
     severity = Severity.ERROR
+    evidences = "upstream-server-ssl-flag"
+    fix_safety = frozenset({Applicability.SAFE})
     summary = "`server … ssl` inside an upstream group: there is no such parameter (nginx -t fails)"
     why = ("`server` in an `upstream {}` group has no `ssl` parameter; nginx refuses the config with "
            "`invalid parameter \"ssl\"`. TLS to the group is chosen by the scheme: `proxy_pass https://group`.")

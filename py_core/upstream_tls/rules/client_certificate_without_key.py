@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from ..findings import Severity
+from ..findings import Applicability, Severity
 from ..model import effective
 from .base import Context, Rule, advice
 
@@ -11,6 +11,8 @@ class ClientCertificateWithoutKey(Rule):
     code = "UT013"
     name = "client-certificate-without-key"
     severity = Severity.ERROR
+    evidences = "client-key-missing"
+    fix_safety = frozenset({Applicability.DISPLAY_ONLY})
     summary = "A client certificate for the upstream without its key (nginx -t fails)"
     why = ("For mTLS to the upstream nginx needs both `proxy_ssl_certificate` and `proxy_ssl_certificate_key`; "
            "with only the certificate it refuses the config: `no \"proxy_ssl_certificate_key\" is defined for "

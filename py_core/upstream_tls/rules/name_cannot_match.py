@@ -9,6 +9,8 @@ class NameCannotMatch(Rule):
     code = "UT005"
     name = "name-cannot-match"
     severity = Severity.ERROR
+    evidences = "name-mismatch"
+    fix_safety = frozenset({Applicability.SAFE, Applicability.UNSAFE})
     summary = "The name nginx checks is an IP address or an upstream group name, not the certificate's DNS name"
     why = ("nginx checks the upstream certificate against `proxy_ssl_name`, which defaults to the proxy_pass "
            "host: with `https://10.0.1.45:8443` that is the IP, with `https://backend` the literal group name. "

@@ -16,6 +16,8 @@ class HostHeaderMismatch(Rule):
     code = "UT007"
     name = "host-header-mismatch"
     severity = Severity.WARNING
+    evidences = "host-header-mismatch"
+    fix_safety = frozenset({Applicability.UNSAFE, Applicability.DISPLAY_ONLY})
     summary = "The Host header names something else than the name TLS asks the upstream for"
     why = ("With SNI fixed, `proxy_set_header Host $host` still forwards the public name, and without any Host "
            "line nginx sends `$proxy_host` — the IP or group name from proxy_pass. A name-based upstream then "

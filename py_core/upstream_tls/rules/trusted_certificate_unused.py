@@ -8,6 +8,7 @@ class TrustedCertificateUnused(Rule):
     code = "UT004"
     name = "trusted-certificate-unused"
     severity = Severity.WARNING
+    fix_safety = frozenset({Applicability.SAFE})
     summary = "A trusted certificate is set but verification is off, so it does nothing"
     why = ("`proxy_ssl_trusted_certificate` is only read when `proxy_ssl_verify on` is in effect. A trust "
            "file without it looks like protection and is none.")
