@@ -12,7 +12,6 @@ from .options import NAME_PLACEHOLDER, Options
 from .parse import DEFAULT_NAME, parse
 from .rewrite import LineClaims, apply_edits, split_lines
 from .rules import RULES, Context
-from .rules.base import needs_name
 
 MAX_ROUNDS = 8
 DEFAULT_OPTIONS = Options()
@@ -160,7 +159,7 @@ def unused_ssl_names(config: Config, options: Options) -> list[str]:
     hosts = {site.target.host for site in sites} | {f"{site.target.host}:{site.target.port}" for site in sites}
     unused = [f"--ssl-name {key}={name}: no TLS proxy_pass names {key}"
               for key, name in options.ssl_names if key is not None and key not in hosts]
-    needing = [site for site in sites if needs_name(site)]
+    needing = [site for site in sites if site.needs_name]
     if any(key is None for key, _ in options.ssl_names) and len({site.target.host for site in needing}) > 1:
         unused.append("--ssl-name NAME without UPSTREAM= is not used when several upstreams need a name")
     return unused

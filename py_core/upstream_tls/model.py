@@ -198,3 +198,8 @@ class Config:
             if node.is_block and node.args:
                 groups[(node.in_stream(), node.args[0])] = node
         return groups
+
+
+def is_on(node: Node | None) -> bool:
+    """Whether a flag directive (`… on|off;`) is there and on."""
+    return node is not None and node.args[:1] != [] and node.args[0].lower() == "on"

@@ -7,8 +7,8 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 
+from .context import Context
 from .options import Options
-from .rules.base import Context
 from .upstreams import Site, is_ip_literal
 
 

@@ -8,8 +8,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from .editing import format_directive
-from .model import MISSING, Config, Node, effective, inherited
+from .model import MISSING, Config, Node, effective, effective_all, inherited, is_on
 
 KNOWN_HARMLESS_INCLUDE = re.compile(r"(mime\.types|fastcgi_params|fastcgi\.conf|fastcgi-php\.conf|uwsgi_params|"
                                     r"scgi_params|koi-utf|koi-win|win-utf)$")
@@ -61,6 +60,14 @@ def parse_target(raw: str) -> Target:
         port = TLS_SCHEMES.get(scheme) or PLAIN_SCHEMES.get(scheme)
     return Target(raw, scheme, host, port, is_ip=is_ip_literal(host))
 
+
+# What says a location's traffic carries credentials or money: its path,
+# an auth directive in effect, a credential header forwarded.
+SENSITIVE_PATH = re.compile(
+    r"(auth|login|logout|signin|sign-in|token|oauth|oidc|sso|session|password|passwd|secret|"
+    r"payment|pay|checkout|billing|card|admin|account|user|api|graphql|webhook)", re.I)
+SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key", "x-auth-token"})
+AUTH_DIRECTIVES = frozenset({"auth_request", "auth_basic", "auth_jwt", "satisfy"})
 
 # Zones that never resolve on the public internet: a name in them is served
 # with a private (or self-signed) certificate.
@@ -172,6 +179,11 @@ class Site:
         """`ssl_verify` -> `proxy_ssl_verify` / `grpc_ssl_verify` / …"""
         return f"{self.module}_{suffix}"
 
+    def enabled(self, suffix: str) -> bool:
+        """Whether the module's flag `suffix` in effect here is on
+        (`ssl_verify`, `ssl_server_name`, …)."""
+        return is_on(self.effective(suffix))
+
     def effective(self, suffix: str) -> Node | None:
         """The module's `suffix` directive in effect here; several rules ask
         the same questions of one site, so answers are kept."""
@@ -184,11 +196,6 @@ class Site:
         if self.group is None:
             return []
         return [child for child in self.group.expanded_children() if child.name == "server"]
-
-    def with_scheme(self, scheme: str) -> str:
-        """The pass directive pointing at the same address with another scheme."""
-        address = self.target.raw.split("://", 1)[-1]
-        return format_directive(self.node.name, [f"{scheme}://{address}", *self.node.args[1:]], self.node.quoted)
 
     @property
     def tls_name(self) -> str | None:
@@ -207,14 +214,29 @@ class Site:
         certificate comes from a public CA (the OS bundle holds its root)."""
         return is_public_name(self.tls_name)
 
-    def with_address(self, host: str, scheme: str | None = None) -> str:
-        """The pass directive toward another host (same port and path)."""
+    @property
+    def needs_name(self) -> bool:
+        """The name nginx would check is an IP or a dotless group name, and no
+        proxy_ssl_name says otherwise: no certificate can match it."""
         target = self.target
-        scheme = scheme or target.scheme
-        rest = TARGET.match(target.raw)
-        tail = (f":{rest['port']}" if rest["port"] is not None else "") + rest["rest"]
-        url = f"{scheme}://{host}{tail}" if scheme else f"{host}{tail}"
-        return format_directive(self.node.name, [url, *self.node.args[1:]], self.node.quoted)
+        if target.has_variable or target.is_unix or self.hidden_by or self.effective("ssl_name") is not None:
+            return False
+        return target.is_ip or (self.group is not None and "." not in target.host)
+
+    @cached_property
+    def sensitive(self) -> str | None:
+        """Why the traffic looks like it carries credentials or money, or None."""
+        for node in (self.node, *self.node.ancestors()):
+            if node.name == "location" and SENSITIVE_PATH.search(" ".join(node.args)):
+                return f"location {' '.join(node.args)}"
+            if node.children is not None:
+                auth = next((name for name in node.index() if name in AUTH_DIRECTIVES), None)
+                if auth:
+                    return f"{auth} in effect"
+        headers = effective_all(self.block, "proxy_set_header")
+        forwarded = next((header.args[0] for header in headers
+                          if header.args and header.args[0].lower() in SENSITIVE_HEADERS), None)
+        return f"{forwarded} header forwarded" if forwarded else None
 
     def describe(self) -> str:
         """The pass directive as messages quote it; URL userinfo (which nginx

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 
 from ..causes import CAUSES
 from ..certs import Chain
+from ..context import Context
 from ..engine import DEFAULT_OPTIONS, Report, check
 from ..logs import LogEvent
 from ..model import Config
 from ..options import Options
 from ..parse import DEFAULT_NAME
-from ..rules.base import Context
 from ..upstreams import Site
 from .case import Case, FileReader
 from .config_readings import chain_readings, rule_readings, situation_readings

@@ -7,13 +7,13 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from ..causes import CAUSES, UPSTREAM
+from ..context import Context
 from ..editing import Change, compose
 from ..engine import FixResult
 from ..engine import fix as rules_fix
 from ..findings import Edit, Finding
 from ..options import RESOLVER_PLACEHOLDER
 from ..rewrite import apply_edits
-from ..rules.base import Context, set_directives
 from ..rules.host_header_mismatch import host_header_changes
 from ..upstreams import Site, set_node
 from . import Diagnosis
@@ -109,7 +109,7 @@ def _changes(ctx: Context, site: Site, repair: Repair) -> list[tuple[str, list[C
     changes: list[tuple[str, list[Change | None] | None]] = []
     lines = repair.directive_lines(site)
     if lines:
-        placed = set_directives(ctx, site, lines)
+        placed = ctx.placement.set_directives(site, lines)
         changes.append((" ".join(lines), placed if all(change is not None for change in placed) else None))
     if repair.scheme or repair.address:
         variable = scheme_variable(site) if repair.address is None else None

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from ..editing import format_directive
 from ..model import effective
+from ..placement import pass_to_address, pass_with_scheme
 from ..upstreams import Site
 
 LEGACY = frozenset({"SSLv2", "SSLv3", "TLSv1", "TLSv1.1"})
@@ -80,7 +81,7 @@ def pass_line(site: Site, scheme: str | None, address: str | None) -> str:
     is changed where `set` gives it, see scheme_line)."""
     if address is None:
         return scheme_line(site, scheme)
-    return site.with_address(address, scheme)
+    return pass_to_address(site, address, scheme)
 
 
 def scheme_line(site: Site, scheme: str) -> str:
@@ -89,7 +90,7 @@ def scheme_line(site: Site, scheme: str) -> str:
     variable = scheme_variable(site)
     if variable is not None:
         return format_directive("set", [variable, scheme])
-    return site.with_scheme(scheme)
+    return pass_with_scheme(site, scheme)
 
 
 def scheme_variable(site: Site) -> str | None:

@@ -8,9 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..model import Node, effective
+from ..model import Node, effective, is_on
 from ..options import Options
-from ..rules.base import is_on
 from ..rules.host_header_mismatch import host_header
 from ..upstreams import Site, Target, is_ip_literal, is_public_name
 
@@ -97,7 +96,7 @@ def situation_of(site: Site | None, options: Options) -> Situation:
     explicit = site.effective("ssl_name")
     variable_name = explicit.args[0] if explicit is not None and explicit.args and "$" in explicit.args[0] \
         and explicit.args[0] != "$proxy_host" else None
-    if not is_on(site.effective("ssl_server_name")):
+    if not site.enabled("ssl_server_name"):
         sni = MISSING
     elif variable_name is not None:
         sni = SENT

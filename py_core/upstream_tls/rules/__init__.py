@@ -1,5 +1,6 @@
 """The rule registry: an explicit tuple, in the order findings are reported."""
-from .base import Context, Rule
+from ..context import Context
+from .base import Rule
 from .client_certificate_without_key import ClientCertificateWithoutKey
 from .host_header_mismatch import HostHeaderMismatch
 from .http_to_tls_port import HttpToTlsPort

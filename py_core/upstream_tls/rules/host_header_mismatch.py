@@ -7,7 +7,7 @@ from ..findings import Applicability, Severity
 from ..model import Node, effective_all
 from ..options import NAME_PLACEHOLDER
 from ..upstreams import Site
-from .base import Context, Rule, advice, make_fix, set_directives
+from .base import Context, Rule, advice, make_fix
 
 CLIENT_HOST = re.compile(r"\$(host|http_host|server_name)\b")
 
@@ -78,4 +78,4 @@ def host_header_changes(ctx: Context, site: Site, name: str) -> list[Change | No
     host, headers = host_header(site)
     if host is not None and host.parent is site.home:
         return [ctx.editor.replace(host, line)]
-    return None if headers else set_directives(ctx, site, [line])
+    return None if headers else ctx.placement.set_directives(site, [line])

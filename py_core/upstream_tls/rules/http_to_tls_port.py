@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..findings import Applicability, Severity
 from ..upstreams import TLS_SCHEME_OF
-from .base import Context, Rule, make_fix, upgrade_scheme_edit
+from .base import Context, Rule, make_fix
 
 TLS_PORTS = frozenset({443, 8443, 9443})
 
@@ -31,7 +31,7 @@ class HttpToTlsPort(Rule):
                 continue
             ports = target_ports(site)
             if ports and ports <= TLS_PORTS:
-                fix = make_fix("use TLS to this port", [upgrade_scheme_edit(ctx, site)], Applicability.SAFE)
+                fix = make_fix("use TLS to this port", [ctx.placement.upgrade_scheme(site)], Applicability.SAFE)
                 port_text = "/".join(str(port) for port in sorted(ports))
                 yield self.finding(site.node, f"{site.describe()}: plain {site.target.scheme}:// to port "
                                    f"{port_text}, which almost surely speaks TLS", fix=fix)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..findings import Applicability, Severity
+from ..placement import pass_with_scheme
 from ..upstreams import PLAIN_SCHEME_OF, TLS_SCHEMES
 from .base import Context, Rule, make_fix
 from .http_to_tls_port import target_ports
@@ -28,7 +29,7 @@ class HttpsToPlainPort(Rule):
             if site.plain_port:
                 ports = target_ports(site)
                 plain = PLAIN_SCHEME_OF[site.target.scheme]
-                edit = ctx.editor.replace(site.node, site.with_scheme(plain))
+                edit = ctx.editor.replace(site.node, pass_with_scheme(site, plain))
                 fix = make_fix(f"use {plain}:// — traffic to the upstream is then unencrypted; better point at "
                                "its TLS port", [edit], Applicability.UNSAFE)
                 port_text = "/".join(str(port) for port in sorted(ports))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from ..editing import format_directive
 from ..findings import Applicability, Severity
-from .base import Context, Rule, dev_verify_off, is_on, make_fix, name_for, needs_name, set_directives
+from .base import Context, Rule, dev_verify_off, make_fix, name_for
 
 
 class NameCannotMatch(Rule):
@@ -22,11 +22,11 @@ class NameCannotMatch(Rule):
     references = ("https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_name",)
 
     def check(self, ctx: Context):
-        unnamed = [site for site in ctx.tls_sites if needs_name(site)]
+        unnamed = [site for site in ctx.tls_sites if site.needs_name]
         only_target = len({site.target.host for site in unnamed}) == 1
         for site in unnamed:
             target = site.target
-            verifying = is_on(site.effective("ssl_verify"))
+            verifying = site.enabled("ssl_verify")
             if not (verifying or ctx.options.production):
                 continue
             kind = "the IP address" if target.is_ip else "the upstream group name"
@@ -41,7 +41,7 @@ class NameCannotMatch(Rule):
         if not ctx.options.production and placeholders:
             return dev_verify_off(site, ctx, "the upstream's identity is not checked at all") if verifying else None
         lines = [format_directive(site.directive("ssl_name"), [name])]
-        if not is_on(site.effective("ssl_server_name")):
+        if not site.enabled("ssl_server_name"):
             lines.append(f"{site.directive('ssl_server_name')} on;")
         return make_fix(f"check the certificate against {name}",
-                        set_directives(ctx, site, lines), Applicability.SAFE, placeholders)
+                        ctx.placement.set_directives(site, lines), Applicability.SAFE, placeholders)

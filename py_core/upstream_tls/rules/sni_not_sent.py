@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from ..findings import Applicability, Severity
+from ..model import is_on
 from ..upstreams import is_ip_literal
-from .base import Context, Rule, is_on, make_fix, needs_name, set_directives
+from .base import Context, Rule, make_fix
 
 
 class SniNotSent(Rule):
@@ -22,7 +23,7 @@ class SniNotSent(Rule):
 
     def check(self, ctx: Context):
         for site in ctx.fully_visible_sites:
-            if site.target.has_variable or site.target.is_unix or needs_name(site):
+            if site.target.has_variable or site.target.is_unix or site.needs_name:
                 continue
             server_name = site.effective("ssl_server_name")
             if is_on(server_name):
@@ -31,7 +32,7 @@ class SniNotSent(Rule):
             if name is None or is_ip_literal(name):
                 continue
             directive = site.directive("ssl_server_name")
-            fix = make_fix(f"send SNI ({name})", set_directives(ctx, site, [f"{directive} on;"]),
+            fix = make_fix(f"send SNI ({name})", ctx.placement.set_directives(site, [f"{directive} on;"]),
                            Applicability.SAFE)
             state = "turned off" if server_name is not None else "off by default"
             yield self.finding(site.node, f"{site.describe()}: {directive} is {state}, so the upstream is not "

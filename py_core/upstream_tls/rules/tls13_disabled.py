@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..findings import Applicability, Severity
-from .base import Context, Rule, make_fix, set_directives
+from .base import Context, Rule, make_fix
 from .legacy_protocols import PROTOCOL_DIRECTIVES, protocols_fix
 
 
@@ -31,7 +31,7 @@ class Tls13Disabled(Rule):
         for site in ctx.fully_visible_sites:
             if site.effective("ssl_protocols") is None:
                 directive = site.directive("ssl_protocols")
-                fix = make_fix("offer TLSv1.2 and TLSv1.3",
-                               set_directives(ctx, site, [f"{directive} TLSv1.2 TLSv1.3;"]), Applicability.SAFE)
+                edits = ctx.placement.set_directives(site, [f"{directive} TLSv1.2 TLSv1.3;"])
+                fix = make_fix("offer TLSv1.2 and TLSv1.3", edits, Applicability.SAFE)
                 yield self.finding(site.node, f"{site.describe()}: nginx {version} offers {' '.join(default)} by "
                                    "default, without TLSv1.3", fix=fix)

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from ..findings import Applicability, Severity
-from .base import Context, Rule, is_on, make_fix, set_directives, verification_lines
+from ..model import is_on
+from .base import Context, Rule, make_fix, verification_lines
 
 
 class TrustedCertificateUnused(Rule):
@@ -27,7 +28,7 @@ class TrustedCertificateUnused(Rule):
             fix = None
             if ctx.options.production:
                 fix = make_fix("turn verification on",
-                               set_directives(ctx, site, verification_lines(site, ctx, turn_on=True)),
+                               ctx.placement.set_directives(site, verification_lines(site, ctx, turn_on=True)),
                                Applicability.SAFE)
             yield self.finding(site.node, f"{site.describe()}: {trusted.name} is set but verification is off; "
                                "the trust file is never used", fix=fix, related=(trusted,))

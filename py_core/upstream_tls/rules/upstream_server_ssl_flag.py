@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from ..editing import format_directive
 from ..findings import Applicability, Severity
-from .base import Context, Rule, make_fix, upgrade_scheme_edit
+from .base import Context, Rule, make_fix
 
 
 class UpstreamServerSslFlag(Rule):
@@ -28,7 +28,7 @@ class UpstreamServerSslFlag(Rule):
                     if index == 0 or arg != "ssl"]
             edits = [ctx.editor.replace(node, format_directive(node.name, [a for a, _ in kept], [q for _, q in kept]))]
             plain = [site for site in ctx.sites if site.group is node.parent and not site.tls and not site.stream]
-            edits += [upgrade_scheme_edit(ctx, site) for site in plain]
+            edits += [ctx.placement.upgrade_scheme(site) for site in plain]
             fix = make_fix("drop `ssl` and choose TLS with the scheme in proxy_pass", edits, Applicability.SAFE)
             yield self.finding(node, f"server {node.args[0]} ssl: `server` in an upstream group has no ssl "
                                "parameter; use https:// in proxy_pass", fix=fix,

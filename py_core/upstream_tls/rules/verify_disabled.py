@@ -9,8 +9,6 @@ from .base import (
     advice,
     at,
     make_fix,
-    sensitive,
-    set_directives,
     trust_placeholders,
     verification_lines,
 )
@@ -72,7 +70,7 @@ class VerifyDisabled(Rule):
                      if affected else f"at {node.level()} level it reaches every TLS upstream below it")
             return self.finding(node, f"{node.name} off: {reach}", severity=Severity.ERROR,
                                 fix=self._wide_fix(ctx, node, affected, reach), related=tuple(s.node for s in affected))
-        reason = next(filter(None, (sensitive(site) for site in affected)), None)
+        reason = next(filter(None, (site.sensitive for site in affected)), None)
         severity = Severity.ERROR if reason else (Severity.WARNING if ctx.options.production else Severity.INFO)
         message = f"{node.name} off: any certificate is accepted"
         if reason:
@@ -87,7 +85,7 @@ class VerifyDisabled(Rule):
         placeholders: tuple[str, ...] = ()
         site = next((site for site in affected if site.home is node.parent), None)
         if site is not None:
-            edits += set_directives(ctx, site, verification_lines(site, ctx, turn_on=False))
+            edits += ctx.placement.set_directives(site, verification_lines(site, ctx, turn_on=False))
             placeholders = trust_placeholders(site, ctx)
         return make_fix("verify the upstream certificate", edits, Applicability.SAFE, placeholders)
 

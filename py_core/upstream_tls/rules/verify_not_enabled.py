@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from ..findings import Applicability, Severity
-from .base import Context, Rule, at, is_on, make_fix, set_directives, trust_placeholders, verification_lines
+from ..model import is_on
+from .base import Context, Rule, at, make_fix, trust_placeholders, verification_lines
 
 
 class VerifyNotEnabled(Rule):
@@ -31,6 +32,6 @@ class VerifyNotEnabled(Rule):
                 continue
             source = f"turned off at {at(verify)}" if verify is not None else "left at the default, off"
             fix = make_fix("verify the upstream certificate",
-                           set_directives(ctx, site, verification_lines(site, ctx, turn_on=True)),
+                           ctx.placement.set_directives(site, verification_lines(site, ctx, turn_on=True)),
                            Applicability.SAFE, trust_placeholders(site, ctx))
             yield self.finding(site.node, f"{site.describe()}: certificate verification is {source}", fix=fix)

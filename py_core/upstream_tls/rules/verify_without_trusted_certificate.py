@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from ..editing import format_directive
 from ..findings import Applicability, Severity
-from .base import Context, Rule, dev_verify_off, is_on, make_fix, trust_path, trust_placeholders
+from ..model import is_on
+from .base import Context, Rule, dev_verify_off, make_fix, trust_path, trust_placeholders
 
 
 class VerifyWithoutTrustedCertificate(Rule):
