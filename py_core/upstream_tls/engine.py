@@ -6,12 +6,13 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from .context import Context
 from .findings import Applicability, Edit, Finding
 from .model import Config, Diagnostic
 from .options import NAME_PLACEHOLDER, Options
 from .parse import DEFAULT_NAME, parse
 from .rewrite import LineClaims, apply_edits, split_lines
-from .rules import RULES, Context
+from .rules import RULES
 
 MAX_ROUNDS = 8
 DEFAULT_OPTIONS = Options()
