@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+WHEELHOUSE := $(VENV)/wheelhouse
 
 .PHONY: serve dist test system-deps bench bench-shapes bench-web docs
 
@@ -23,7 +24,12 @@ serve: dist
 system-deps:
 	bash scripts/system-deps.sh
 
-test: system-deps dist
+# Wheels pre-commit's pip installs our hook from, fetched now so tests need no network.
+$(WHEELHOUSE): tests/precommit-requirements.txt $(STAMP)
+	$(BIN)/python -m pip download --quiet --dest $@ -r $<
+	touch $@
+
+test: system-deps dist $(WHEELHOUSE)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

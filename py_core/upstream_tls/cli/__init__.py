@@ -11,10 +11,10 @@ import sys
 
 from .. import engine
 from ..parse import InputError
-from . import ask, catalog, cert, check, diagnose, fix, redact
+from . import ask, catalog, cert, check, diagnose, fix, policy, redact
 from .arguments import EXIT_BAD_INPUT, EXIT_CLEAN, Parser, UsageError
 
-COMMANDS = (check, fix, diagnose, cert, redact, ask, catalog)
+COMMANDS = (check, fix, diagnose, cert, redact, ask, catalog, policy)
 
 
 def build_parser() -> argparse.ArgumentParser:

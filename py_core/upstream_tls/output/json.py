@@ -38,10 +38,11 @@ def diagnostic_payload(diagnostic: Diagnostic) -> dict:
     return {"file": diagnostic.file, "line": diagnostic.line, "message": diagnostic.message}
 
 
-def report_payload(report: Report, mode: str) -> dict:
-    """The documented JSON payload (README: JSON payload)."""
+def report_payload(report: Report, mode: str, file_problems: tuple | None = None) -> dict:
+    """The documented JSON payload (README: JSON payload); `named_files`
+    only when the files were read (`check --read-files`)."""
     from .. import __version__
-    return {
+    payload = {
         "version": PAYLOAD_VERSION,
         "tool": {"name": "upstream-tls", "version": __version__},
         "mode": mode,
@@ -50,6 +51,14 @@ def report_payload(report: Report, mode: str) -> dict:
         "findings": [finding_payload(finding) for finding in report.findings],
         "summary": severity_counts(report.findings),
     }
+    if file_problems is not None:
+        payload["named_files"] = [file_problem_payload(problem) for problem in file_problems]
+    return payload
+
+
+def file_problem_payload(problem) -> dict:
+    return {"file": problem.file, "line": problem.line, "directive": problem.directive, "path": problem.path,
+            "severity": problem.severity.value, "message": problem.message}
 
 
 def remedy_payload(remedy) -> dict:

@@ -70,14 +70,31 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict:
     return result
 
 
-def sarif_log(report: Report) -> dict:
+# What `check --read-files` finds in the files a config names, as one more rule.
+NAMED_FILE_RULE = {
+    "id": "named-file", "name": "named-file",
+    "shortDescription": {"text": "A certificate, key or CRL file the config names is missing, stale or wrong"},
+    "defaultConfiguration": {"level": "error"},
+}
+
+
+def _file_problem_result(problem, rule_index: int) -> dict:
+    return {"ruleId": NAMED_FILE_RULE["id"], "ruleIndex": rule_index, "level": LEVELS[problem.severity.value],
+            "message": {"text": f"{problem.directive} {problem.path}: {problem.message}"},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(problem.file)},
+                                                "region": {"startLine": problem.line}}}]}
+
+
+def sarif_log(report: Report, file_problems: tuple = ()) -> dict:
     from .. import __version__
     rule_index = {rule.code: index for index, rule in enumerate(RULES)}
+    rules = [_rule_descriptor(rule) for rule in RULES] + ([NAMED_FILE_RULE] if file_problems else [])
     run = {
         "tool": {"driver": {"name": "upstream-tls", "version": __version__, "semanticVersion": __version__,
                             "informationUri": "https://nginx.org/en/docs/http/ngx_http_proxy_module.html",
-                            "rules": [_rule_descriptor(rule) for rule in RULES]}},
-        "results": [_result(finding, rule_index) for finding in report.findings],
+                            "rules": rules}},
+        "results": [_result(finding, rule_index) for finding in report.findings]
+        + [_file_problem_result(problem, len(RULES)) for problem in file_problems],
         "invocations": [{"executionSuccessful": not report.diagnostics,
                          "toolExecutionNotifications": [
                              {"level": "error", "message": {"text": diagnostic.message},

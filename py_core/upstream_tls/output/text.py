@@ -32,10 +32,23 @@ def summary_line(findings: list[Finding]) -> str:
     return text
 
 
-def text_report(report: Report) -> str:
+def text_report(report: Report, file_problems: tuple = ()) -> str:
+    """The findings, what `--read-files` found in the files the config
+    names, then the one summary line."""
     lines = [line for finding in report.findings for line in finding_lines(finding)]
-    lines.append(summary_line(report.findings))
+    lines += [file_problem_line(problem) for problem in file_problems]
+    if file_problems:
+        count = len(file_problems)
+        lines.append((summary_line(report.findings) if report.findings else "No upstream TLS problems in the config "
+                      "itself.") + f" {count} problem{'s' * (count != 1)} in the files it names.")
+    else:
+        lines.append(summary_line(report.findings))
     return "\n".join(lines) + "\n"
+
+
+def file_problem_line(problem) -> str:
+    return f"{problem.file}:{problem.line}: [{problem.severity.value}] {problem.directive} {problem.path}: " \
+           f"{problem.message}"
 
 
 def fix_summary(result: FixResult) -> str:
