@@ -6,9 +6,11 @@ The corpus is generated at run time from a seed — realistic configs, an
 error.log and an `openssl s_client` chain paste — with FAKE secrets of every
 kind planted in every syntactic position (double-quoted, single-quoted,
 unquoted, commented out, split over lines, inside if/map/return/set/Lua/
-JSON), and must-keep text around them: directive names, paths, ports,
-$variables, location paths, header names, regexes, content-hashed file
-names, CSP hashes, certificates. No secret-looking file is committed.
+JSON, free text in several languages, pasted shell commands, env-var
+directives, ARNs), and must-keep text around them: directive names, paths,
+ports, $variables, location paths, header names, regexes, content-hashed
+file names, CSP hashes, HPKP pins, commit SHAs, zone names, template
+placeholders, certificates. No secret-looking file is committed.
 
     recall     planted secrets of which nothing (not even a 12-character
                piece) is left in the output; "whole values gone" is the
@@ -185,6 +187,9 @@ class Fakes:
         lines = ["-----BEGIN CERTIFICATE-----"] + [self.chars(B64, 64) for _ in range(6)]
         return "\n".join(lines + [self.chars(B64, 40) + "==", "-----END CERTIFICATE-----"])
 
+    def account(self):
+        return str(self.rng.randrange(10 ** 11, 10 ** 12))
+
     def htpasswd_hash(self):
         return "$apr1$" + self.chars(ALNUM, 8) + "$" + self.chars(ALNUM + "./", 22)
 
@@ -275,6 +280,26 @@ NAMED_SECRETS = [
     ("provider-in-comment", "twilio", ["    # twilio account {V}"]),
     ("provider-in-comment", "jwt", ["    # service token: {V}"]),
     ("provider-in-comment", "gitlab", ["    # {V}"]),
+    ("free-text-password", "password", ["    # SMTP relay pass {V}", "    # the root password for db01 is {V}",
+                                        "    # Passwort: {V}", "    # mot de passe : {V}", "    # contraseña: {V}",
+                                        "    # 密码：{V}", "    # пароль: {V}",
+                                        "        proxy_read_timeout 30s; # pw {V}"]),
+    ("shell-command", "password", ["    # redis-cli -h cache.internal -a {V} ping", "    # mysql -uroot -p{V} shop",
+                                   "    # PGPASSWORD={V} psql -h db.internal -U app",
+                                   "    # curl -sS -u deploy:{V} https://ci.example.com/job/x/build",
+                                   "    # ./rotate.sh --password={V} --verbose",
+                                   "    # htpasswd -b /etc/nginx/.htpasswd alice {V}",
+                                   "    # echo '{V}' | docker login -u ci --password-stdin"]),
+    ("connection-string", "password", ["    # Server=db;Database=shop;User Id=app;Password={V};Encrypt=true",
+                                       "    # host=db port=5432 user=app password={V} dbname=app"]),
+    ("env-name", "hex_key", ["    passenger_env_var SECRET_KEY_BASE {V};", "    env RAILS_MASTER_KEY={V};",
+                             '        fastcgi_param APP_MASTER_KEY "{V}";',
+                             "        uwsgi_param SESSION_SECRET_KEY '{V}';",
+                             "        scgi_param SIGNING_SECRET {V};"]),
+    ("code-literal", "opaque", ["        set_by_lua $sig 'return ngx.hmac_sha1(\"{V}\", ngx.var.uri)';",
+                                "        perl_set $api_token 'sub {{ return \"{V}\"; }}';"]),
+    ("aws-account", "account", ["    # assumes arn:aws:iam::{V}:role/edge-reader", "    # AWS account {V}",
+                                "    # bucket owner: {V}"]),
 ]
 
 CONNECTION_STRINGS = [
@@ -309,6 +334,10 @@ FILLER = """\
         add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;
         add_header Content-Security-Policy "script-src 'self' 'sha256-{csp}'" always;
         add_header X-Frame-Options SAMEORIGIN;
+        add_header X-Git-Commit {commit} always;
+        add_header Public-Key-Pins 'pin-sha256="{pin}"; max-age=5184000' always;
+        limit_req_zone $binary_remote_addr zone=api_key_limit_{n}:10m rate=5r/s;
+        # static assets: arn:aws:s3:::static-assets-{n}/*
         proxy_cache_key "$scheme$request_method$host$request_uri";
         auth_basic_user_file /etc/nginx/.htpasswd;
 
@@ -329,6 +358,8 @@ FILLER = """\
             proxy_set_header Authorization $http_authorization;
             proxy_pass_header Authorization;
             proxy_hide_header X-Api-Key;
+            proxy_set_header X-Api-Key "{{{{ .Values.edge.apiKey }}}}";
+            fastcgi_param DB_PASSWORD "${{DB_PASSWORD}}";
             # rotate the token every 90 days; the password policy lives in the wiki
 {lines}
         }}
@@ -388,11 +419,12 @@ def build_corpus(seed: int = 1, rounds: int = 2) -> list[Sample]:
         chunk = cases[index:index + per_config]
         n = index // per_config + 1
         lines = "\n".join(line for _, _, line, _ in chunk)
-        filler = FILLER.format(n=n, lines="{lines}", csp=fakes.chars(B64, 43) + "=",
-                               filehash=fakes.chars(HEX, 20))
+        filler = FILLER.format(n=n, lines="{lines}", csp=fakes.chars(B64, 43) + "=", filehash=fakes.chars(HEX, 20),
+                               commit=fakes.chars(HEX, 40), pin=fakes.chars(B64, 43) + "=")
         text = "http {\n" + filler.replace("{lines}", lines) + "}\n"
         secrets = [Planted(kind, value, position) for kind, position, _, value in chunk]
-        keep = _keep_words(filler.replace("{lines}", "")) + _structure_words(chunk)
+        keep = _keep_words(filler.replace("{lines}", "")) + _structure_words(chunk) + [
+            "{{ .Values.edge.apiKey }}", "${DB_PASSWORD}"]
         samples.append(Sample(f"site{n:03d}.conf", text, secrets, keep))
     samples.append(_error_log(fakes))
     samples.append(_chain_paste(fakes))
@@ -406,7 +438,7 @@ def _structure_words(chunk) -> list[str]:
     words = []
     for _, _, line, value in chunk:
         words += [word for word in _keep_words(line.replace(value, " ")) if not any(
-            char in word for char in ":=@/,(){}") and word.lower() not in ("return", "200", "302")]
+            char in word for char in ":：=@/,(){}") and word.lower() not in ("return", "200", "302")]
     return words
 
 

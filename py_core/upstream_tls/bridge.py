@@ -19,7 +19,7 @@ from .analysis import analyze as run_analysis
 from .engine import gc_paused
 from .options import LABELS, MODES, Options, options_from_fields
 from .output.docs import rule_doc
-from .output.json import chain_payload, diagnostic_payload, finding_payload, probe_payload
+from .output.json import chain_payload, diagnostic_payload, finding_payload, probe_payload, redacted_payload
 from .output.json import diagnosis_payload as render_diagnosis
 from .output.llm import answer_payload, prepared_payload, stream_payload
 from .output.text import chain_lines
@@ -101,7 +101,7 @@ def analyze(payload: dict) -> dict:
     redaction = redact(text)
     result: dict = {"option_problems": option_problems, "chain": None, "findings_total": 0,
                     "redaction": {"text": redaction.text, "summary": redaction.summary(),
-                                  "report": [entry.to_dict() for entry in redaction.report[:SHOWN_ITEMS]],
+                                  "report": [redacted_payload(entry) for entry in redaction.report[:SHOWN_ITEMS]],
                                   "report_total": len(redaction.report)}}
     nothing = {"diagnostics": [], "findings": [], "diagnosis": None, "fix": None, "probes": [], "probes_total": 0}
     if not text.strip():

@@ -224,11 +224,19 @@ def _corpus():
     return module.build_corpus(seed=11, rounds=1)
 
 
+# Kinds that live outside nginx's own syntax (free text, shell commands,
+# env-var names, Lua/Perl literals, AWS account ids): each must be in the
+# corpus the leak test sends, so the request body is checked for them.
+FREE_TEXT_KINDS = {"free-text-password", "shell-command", "connection-string", "env-name", "code-literal",
+                   "aws-account"}
+
+
 @pytest.mark.parametrize("level", ["secrets", "topology"])
 def test_leak_no_planted_canary_leaves_the_page(page, llm_stub, context, site, level):
     """Configs with canary secrets of every kind the redaction covers, with
     an error.log and a chain paste that carry more: the recorded requests
-    hold none of them, and the key only in its own header."""
+    hold none of them, and the key only in its own header. At the secrets
+    level an ARN keeps its path around the account's placeholder."""
     samples = _corpus()
     log = next(sample for sample in samples if sample.name == "error.log")
     chain = next(sample for sample in samples if sample.name == "chain.txt")
@@ -240,7 +248,7 @@ def test_leak_no_planted_canary_leaves_the_page(page, llm_stub, context, site, l
     page.page.locator(f"input[name=llm-level][value={level}]").check()
     page.type_into("log-input", log.text)
     page.type_into("chain-input", chain.text)
-    kinds = set()
+    kinds, readable_arns = set(), 0
     for sample in configs:
         llm_stub.clear()
         page.paste(sample.text)
@@ -258,4 +266,6 @@ def test_leak_no_planted_canary_leaves_the_page(page, llm_stub, context, site, l
         assert KEY not in everything and sent.header("Authorization") == f"Bearer {KEY}"
         foreign = {url.split("/")[2] for url in context.recorder.urls if not url.startswith((site, "blob:", "data:"))}
         assert foreign <= {llm_stub.url.split("/")[2]}
-    assert len(kinds) > 40
+        readable_arns += "arn:aws:iam::REDACTED_AWS_ACCOUNT_" in everything and ":role/edge-reader" in everything
+    assert len(kinds) > 40 and FREE_TEXT_KINDS <= kinds
+    assert (readable_arns > 0) == (level == "secrets")

@@ -32,6 +32,11 @@ FRAGMENTS = [
     "eyJhbGciOiJIUzI1NiJ9.", "eyJzdWIiOiIxMjMifQ.", "10.0.0.1", "192.168.1.20:8443", "fd00::1",
     "api.internal.example.com", "upstream backend {", "server backend:8443;", "arn:aws:iam::123456789012:role/x",
     "nginx.conf", "\x00", "\udcff", "é",
+    "# password: ", "pass ", "mot de passe : ", "密码：", "redis-cli -a ", "mysql -p", "PGPASSWORD=", "curl -u u:",
+    "--password=", "htpasswd -b f u ", "echo x | docker login --password-stdin", "passenger_env_var ",
+    "SECRET_KEY_BASE",
+    "perl_set $token 'sub { return \"", "set_by_lua $sig '", "ngx.hmac_sha1(\"", "{{ .Values.x }}", "${DB_PASSWORD",
+    ":-", "<token>", "%(password)s", "pin-sha256=\"", "'sha256-", "arn:aws:s3:::bucket-", "account ", "1234-5678-9012",
 ]
 TOKEN_CHARS = string.ascii_letters + string.digits + "+/=_-.~!*%"
 pieces = st.one_of(st.sampled_from(FRAGMENTS), st.text(TOKEN_CHARS, min_size=1, max_size=48), st.text(max_size=4))
@@ -69,12 +74,15 @@ QUOTED_POSITIONS = [
     'map $http_x_api_key $client_{N} { default ""; "{S}" one; }', "map $host $upstream_token_{N} { default '{S}'; }",
     "return 200 '{\"api_key\": \"{S}\"}';", 'secure_link_md5 "$secure_link_expires$uri {S}";',
     'proxy_set_header X-Other "{S}";', 'access_by_lua_block { ngx.req.set_header("Authorization", "Bearer {S}") }',
+    'passenger_env_var SECRET_KEY_BASE "{S}";', "perl_set $api_token 'sub { return \"{S}\"; }';",
+    'set $role "arn:aws:iam::123456789012:role/{S}";',
 ]
 BARE_POSITIONS = [
     "proxy_set_header X-Api-Key {S};", "secure_link_secret {S};", "set $db_password {S};", "env API_TOKEN={S};",
     "return 302 https://example.com/cb?access_token={S};", "proxy_pass https://svc:{S}@api.internal:8443;",
     "# proxy_set_header Authorization {S}", "# password: {S}", "add_header X-Edge {S};",
-    "if ($http_x_api_key = {S}) { return 403; }",
+    "if ($http_x_api_key = {S}) { return 403; }", "scgi_param SESSION_SECRET {S};", "env MYAPP_MASTER_KEY={S};",
+    "# redis-cli -a {S} ping", "# mysql -uroot -p{S} shop", "# password: {S}", "# htpasswd -b f alice {S}",
 ]
 quoted_secret = st.text(st.characters(blacklist_characters="\"'\\\n\r$\x00", blacklist_categories=("Cs",)),
                         min_size=1, max_size=40)

@@ -3,6 +3,7 @@
 owner-only from its first byte."""
 from __future__ import annotations
 
+from ..output.json import redacted_payload
 from .arguments import EXIT_CLEAN, UsageError
 from .files import read_input, say, write_json, write_output, write_private
 
@@ -58,7 +59,7 @@ def run_redaction(args, text: str, name: str) -> int:
         write_private(args.map, redaction.mapping.to_json() + "\n")
     if args.format == "json":
         write_json({"version": 1, "text": redaction.text, "map": args.map, "summary": redaction.summary(),
-                    "redactions": [entry.to_dict() for entry in redaction.report]})
+                    "redactions": [redacted_payload(entry) for entry in redaction.report]})
     else:
         write_output(redaction.text)
         for entry in redaction.report:

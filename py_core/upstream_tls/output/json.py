@@ -1,7 +1,9 @@
-"""The documented JSON payloads (README: JSON payload): `check --format
+"""The documented JSON payloads (docs/cli.md: JSON payload): `check --format
 json`, `diagnose --format json`, `cert --format json`, and the same shapes in
 the page's worker replies. Each is plain data, safe for json.dumps."""
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from ..causes import CAUSES
 from ..certs import CertInfo, Chain
@@ -9,6 +11,9 @@ from ..engine import Report
 from ..findings import Finding, severity_counts
 from ..model import Diagnostic
 from ..probe import Probe
+
+if TYPE_CHECKING:  # the report is redact's; check and diagnose never load it
+    from ..redact import Redacted
 
 PAYLOAD_VERSION = 1
 
@@ -39,7 +44,7 @@ def diagnostic_payload(diagnostic: Diagnostic) -> dict:
 
 
 def report_payload(report: Report, mode: str, file_problems: tuple | None = None) -> dict:
-    """The documented JSON payload (README: JSON payload); `named_files`
+    """The documented JSON payload (docs/cli.md: JSON payload); `named_files`
     only when the files were read (`check --read-files`)."""
     from .. import __version__
     payload = {
@@ -146,3 +151,9 @@ def chain_payload(chain: Chain) -> dict:
 def probe_payload(probe: Probe) -> dict:
     return {"address": probe.address, "name": probe.name,
             "commands": [{"purpose": purpose, "command": command} for purpose, command in probe.commands]}
+
+
+def redacted_payload(entry: Redacted) -> dict:
+    """One line of a redaction report: what was found there, never the value."""
+    return {"line": entry.line, "code": entry.kind.code, "kind": entry.kind.name, "count": entry.count,
+            "placeholders": list(entry.placeholders)}

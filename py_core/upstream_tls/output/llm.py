@@ -2,7 +2,7 @@
 preview), how the stream ended, and the local check of the answer."""
 from __future__ import annotations
 
-from .json import diagnostic_payload, finding_payload
+from .json import diagnostic_payload, finding_payload, redacted_payload
 
 
 def prepared_payload(prepared) -> dict:
@@ -17,7 +17,7 @@ def prepared_payload(prepared) -> dict:
         "body": prepared.body,
         "body_json": prepared.body_json,
         "mapping": prepared.mapping.to_json(),
-        "redactions": [{"part": part, **entry.to_dict()} for part, entry in prepared.redactions],
+        "redactions": [{"part": part, **redacted_payload(entry)} for part, entry in prepared.redactions],
         "redaction_summary": prepared.redaction_summary(),
         "prompt_version": prepared.prompt_version,
         "notes": list(prepared.notes),

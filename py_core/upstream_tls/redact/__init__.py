@@ -3,9 +3,15 @@ config, log or chain by a typed, numbered placeholder and returns the map
 back; `restore(text, mapping)` puts the originals back into text that
 comes back (an LLM's answer), reporting placeholders it did not issue.
 
+    public text:   public (certificates, template placeholders, pins, hashes,
+                   public keys, earlier placeholders), aws (ARN paths):
+                   spans no secret detector may replace
     detectors:     shapes (provider tokens, keys, URL passwords, blobs),
                    positions (headers, params, set/map/if, secret directives),
-                   topology (internal IPs, hosts, upstreams, AWS ids; optional)
+                   prose (labelled credentials in free text, many languages),
+                   commands (pasted shell commands), code (Lua/Perl/njs
+                   literals), aws (account ids),
+                   topology (internal IPs, hosts, upstreams, whole ARNs; optional)
     placeholders:  spans -> REDACTED_<KIND>_<n>, line count kept
     restore:       placeholders -> originals, exactly
 
@@ -18,19 +24,26 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 
-from . import placeholders, positions, shapes, topology
+from . import aws, code, commands, placeholders, positions, prose, public, shapes, topology
 from .kinds import BY_TAG, KINDS, Kind
 from .restore import UnknownPlaceholder, restore_text
 from .text import Scan
 
 MAP_VERSION = 1
-# private_keys comes first: it marks certificates protected for the generic
-# detectors after it.
+PUBLIC_DETECTORS = (public.certificates, public.templates, public.pins_and_hashes, public.public_keys,
+                    public.placeholders, aws.arn_paths)
 SECRET_DETECTORS = (shapes.private_keys, shapes.provider_tokens, shapes.url_credentials, shapes.key_material,
-                    shapes.password_hashes, positions.header_directives, positions.named_values,
-                    positions.if_conditions, positions.map_blocks, positions.secure_link, positions.secret_files)
-TOPOLOGY_DETECTORS = (topology.addresses, topology.host_names, topology.aws_identifiers)
+                    shapes.password_hashes, shapes.pgpass_lines, positions.header_directives, positions.named_values,
+                    positions.if_conditions, positions.map_blocks, positions.secure_link, positions.secret_files,
+                    prose.prose_credentials, commands.shell_commands, commands.shell_defaults, code.code_literals,
+                    aws.account_ids)
+TOPOLOGY_DETECTORS = (topology.addresses, topology.host_names, aws.arns)
 _TOPOLOGY_TAGS = frozenset(kind.tag for kind in KINDS if kind.topology)
+# Hidden even inside public text: names and addresses (topology) and account
+# ids, which an ARN's path or a bucket name may carry.
+_UNCLIPPED = _TOPOLOGY_TAGS | {"AWS_ACCOUNT"}
+# Found once, replaced wherever they recur, whatever they look like.
+_ALWAYS_REPEATED = frozenset({"AWS_ACCOUNT"})
 
 
 @dataclass(frozen=True)
@@ -42,10 +55,6 @@ class Redacted:
     kind: Kind
     count: int
     placeholders: tuple[str, ...]
-
-    def to_dict(self) -> dict:
-        return {"line": self.line, "code": self.kind.code, "kind": self.kind.name, "count": self.count,
-                "placeholders": list(self.placeholders)}
 
 
 @dataclass(frozen=True)
@@ -120,14 +129,17 @@ def redact(text: str, topology: bool = False, known: RedactionMap | None = None)
     upstream and AWS id) by a placeholder. Deterministic: the same text gives
     the same result. `known` is for texts redacted together (redact_together)."""
     scan = Scan(text)
+    for detector in PUBLIC_DETECTORS:
+        for span in detector(scan):
+            scan.keep(*span)
     detectors = SECRET_DETECTORS + (TOPOLOGY_DETECTORS if topology else ())
     taken = placeholders.preexisting(text, scan.lower)
-    found = [hit for detector in detectors for hit in detector(scan)]
+    found = scan.clip([hit for detector in detectors for hit in detector(scan)], _UNCLIPPED)
     if known is not None:
         taken |= known.preexisting
         found += placeholders.known_values(text, known.placeholders)
     hits = placeholders.resolve(text, found, taken)
-    extra = placeholders.repeats(text, hits, _TOPOLOGY_TAGS)
+    extra = placeholders.repeats(text, hits, _TOPOLOGY_TAGS, _ALWAYS_REPEATED)
     if extra:
         hits = placeholders.resolve(text, hits + extra, taken)
     redacted, mapping, issued = placeholders.apply(text, hits, taken, known.placeholders if known else None)

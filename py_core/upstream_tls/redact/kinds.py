@@ -34,14 +34,19 @@ KINDS = (
     Kind("SEC021", "twilio-credential", "TWILIO", "Twilio account or API key SID (AC…, SK…)"),
     Kind("SEC022", "jwt", "JWT", "JSON Web Token (eyJ….eyJ….signature)"),
     Kind("SEC028", "provider-token", "PROVIDER_TOKEN", "other published token shapes: npm, PyPI, Vault, "
-         "DigitalOcean, Shopify, Azure storage keys"),
+         "DigitalOcean, Shopify, Mailgun, Databricks, New Relic, Hugging Face, Groq, Grafana, Sentry, Square, "
+         "Doppler, Atlassian, Heroku and more"),
+    Kind("SEC033", "aws-arn", "AWS_ARN", "a whole AWS ARN: its resource names say what runs where", True),
+    Kind("SEC034", "aws-account-id", "AWS_ACCOUNT", "an AWS account id: inside any ARN, or where the line says "
+         "account or owner"),
     Kind("SEC002", "bearer-token", "BEARER", "the credential of an Authorization: Bearer header"),
     Kind("SEC003", "basic-auth", "BASIC_AUTH", "the credential of an Authorization: Basic header, curl -u"),
     Kind("SEC004", "digest-auth", "DIGEST_AUTH", "the parameters of an Authorization: Digest header"),
     Kind("SEC005", "auth-token", "AUTH_TOKEN", "other Authorization schemes, X-Auth-Token, values named *token*"),
     Kind("SEC006", "api-key", "API_KEY", "X-Api-Key, api-key and values named *api_key*"),
     Kind("SEC007", "session-cookie", "SESSION_COOKIE", "the value of a session cookie"),
-    Kind("SEC008", "password", "PASSWORD", "URL and connection-string passwords, values named *password*"),
+    Kind("SEC008", "password", "PASSWORD", "URL and connection-string passwords, values named *password* (in any "
+         "of many languages), passwords in shell commands"),
     Kind("SEC023", "nginx-secret", "NGINX_SECRET", "secure_link_secret, secure_link_md5's secret, auth_jwt_key"),
     Kind("SEC024", "key-material", "KEY_MATERIAL", "session-ticket-style key material, TLS master keys"),
     Kind("SEC025", "password-hash", "PASSWORD_HASH", "htpasswd hashes ($apr1$, bcrypt, {SHA}, crypt)"),
@@ -51,8 +56,6 @@ KINDS = (
     Kind("SEC030", "internal-ip", "IP", "a private, CGNAT, link-local or unique-local address", True),
     Kind("SEC031", "host-name", "HOST", "a DNS name or a host in a URL or upstream server", True),
     Kind("SEC032", "upstream-name", "UPSTREAM", "the name of an upstream group", True),
-    Kind("SEC033", "aws-arn", "AWS_ARN", "an AWS ARN", True),
-    Kind("SEC034", "aws-account-id", "AWS_ACCOUNT", "a 12-digit AWS account id", True),
 )
 
 BY_TAG = {kind.tag: kind for kind in KINDS}

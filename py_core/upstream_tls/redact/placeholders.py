@@ -72,11 +72,12 @@ def resolve(text: str, hits: list[Hit], taken: frozenset[str]) -> list[Hit]:
     return [hit for hit in merged if not PLACEHOLDER_SHAPE.fullmatch(text, hit.start, hit.end)]
 
 
-def repeats(text: str, hits: list[Hit], topology_tags: frozenset[str]) -> list[Hit]:
+def repeats(text: str, hits: list[Hit], topology_tags: frozenset[str], always: frozenset[str]) -> list[Hit]:
     """Other occurrences of a found secret, as a whole word, wherever they are
     (a token set in a header and quoted again in a comment) — only values that
-    look like secrets, never in a directive's name. One C-speed pass counts
-    every word; only the secrets seen more often than found are looked for."""
+    look like secrets or are of a kind `always` repeated (an account id),
+    never in a directive's name. One C-speed pass counts every word; only the
+    secrets seen more often than found are looked for."""
     found_count: Counter = Counter()
     tags = {}
     for hit in hits:
@@ -89,7 +90,7 @@ def repeats(text: str, hits: list[Hit], topology_tags: frozenset[str]) -> list[H
     word_count = Counter(_REPEAT_CANDIDATE.findall(text))
     extra = []
     for value, count in found_count.items():
-        if word_count.get(value, 0) <= count or not looks_secret(value):
+        if word_count.get(value, 0) <= count or not (looks_secret(value) or tags[value] in always):
             continue
         position = text.find(value)
         while position >= 0:

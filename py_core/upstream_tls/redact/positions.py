@@ -30,29 +30,34 @@ from .names import (
     session_cookie_name,
     value_is_secret,
 )
+from .prose import free_value
 from .text import (
     NAME_CHARS,
     QUOTES,
     Hit,
     Scan,
+    alternation,
     closing_quote,
     context_at,
     line_end,
+    line_start,
     literal_spans,
     runs,
     statement_start,
 )
-from .values import is_plain, looks_random
+from .values import is_plain, looks_random, looks_secret
 
 _QUOTED_OR_WORD = (r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|[^\s;{}\"'#][^\s;{}\"']*")
 _HEADER_DIRECTIVES = frozenset({"proxy_set_header", "grpc_set_header", "add_header", "add_trailer",
-                                "fastcgi_param", "uwsgi_param", "scgi_param", "auth_http_header", "set", "js_var"})
-_HEADER_DIRECTIVE_TAIL = re.compile(r"(?:_set_header|add_header|add_trailer|_param|auth_http_header|set|js_var)"
-                                    r"[ \t]+")
+                                "fastcgi_param", "uwsgi_param", "scgi_param", "auth_http_header", "set", "js_var",
+                                "passenger_env_var", "passenger_set_header"})
+_HEADER_DIRECTIVE_TAIL = re.compile(r"(?:_set_header|add_header|add_trailer|_param|auth_http_header|set|js_var"
+                                    r"|_env_var)[ \t]+")
 _NAME_AND_VALUE = re.compile(rf"({_QUOTED_OR_WORD})\s+({_QUOTED_OR_WORD})")
 _ONE_ARGUMENT = re.compile(rf"\s+({_QUOTED_OR_WORD})")
-_KEYWORD = re.compile(r"pass|pw|secret|token|key|auth|cookie|sess|cred|sig|salt|hmac|nonce|jwt|bearer|basic"
-                      r"|code|pin|otp|hash|sid")
+_SAME_LINE_ARGUMENT = re.compile(rf"[ \t]+({_QUOTED_OR_WORD})")
+_KEYWORD = re.compile(alternation("pass pw secret token key auth cookie sess cred sig salt hmac nonce jwt bearer basic "
+                                  "code pin otp hash sid".split()))
 _SEPARATOR = re.compile(r"(?:\\?[\"'])?\]?[ \t]*(?:[:=]>?|(?<=[\"'])[ \t]*,)[ \t]*")
 _SCHEME = re.compile(r"[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]+(?=[^\s\"'])")
 _SCHEME_TAGS = {"bearer": "BEARER", "basic": "BASIC_AUTH", "digest": "DIGEST_AUTH"}
@@ -78,6 +83,9 @@ _SECRET_DIRECTIVES = {"secure_link_secret": ("NGINX_SECRET", PASSWORD), "auth_jw
 _STRONG = (PASSWORD, API_KEY, TOKEN, SECRET)
 _BARE_SCHEMES = frozenset({"bearer", "basic", "token"})
 _SCHEMES_AND_SECRET_DIRECTIVES = _BARE_SCHEMES | set(_SECRET_DIRECTIVES)
+# A host (after any user:password@) in a URL: `http://token_service:8080/`
+# names a server and its port, not a token and its value.
+_URL_HOST_BEFORE = re.compile(r"://(?:[^\s/@\"']*@)?[\w.-]*$")
 _FILE_MARKER = re.compile(r"==> (.+?) <==[ \t]*\r?$", re.M)
 _SECRET_FILE = re.compile(r"(?i)passw|htpasswd|\.pass$|secret|ticket[^/]*\.key$|\.psk$|credentials")
 
@@ -94,7 +102,7 @@ def value_hits(text: str, start: int, end: int, category: str, regex: bool = Fal
         spans = runs(text, start, end, regex)
     else:
         spans = literal_spans(text, start, end)
-    return [Hit(*span, tag) for span in spans if value_is_secret(category, text[span[0]:span[1]])]
+    return [Hit(*span, tag) for span in spans if value_is_secret(category, text[span[0]:span[1]], regex)]
 
 
 def _authorization(text: str, start: int, end: int, regex: bool) -> list[Hit]:
@@ -134,9 +142,10 @@ def _inside(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def header_directives(scan: Scan) -> Iterator[Hit]:
-    """`proxy_set_header NAME VALUE` and its kin, `set $NAME VALUE`, wherever
-    they are written (commented out, quoted in a log or an error message):
-    the name decides what the value loses."""
+    """`proxy_set_header NAME VALUE` and its kin (`fastcgi_param`,
+    `passenger_env_var`…), `set $NAME VALUE`, wherever they are written
+    (commented out, quoted in a log or an error message): the name decides
+    what the value loses."""
     text = scan.text
     for match in _HEADER_DIRECTIVE_TAIL.finditer(text):
         word_start = match.start()
@@ -171,6 +180,12 @@ def named_values(scan: Scan) -> Iterator[Hit]:
         covered = end
         if start > 0 and text[start - 1] in "${":
             continue  # a variable: set, if and map have their own detectors
+        if _URL_HOST_BEFORE.search(text, line_start(text, start), start) and text.startswith(":", end):
+            continue
+        if text.endswith("zone=", 0, start):
+            continue  # `zone=api_key_limit:10m` names a shared memory zone
+        if text.rfind("pkcs11:", line_start(text, start), start) >= 0 and scan.lower.startswith("token=", start):
+            continue  # a PKCS#11 URI's token= names the token (its pin-value= is the secret)
         name = text[start:end]
         lowered, category = name.lower(), classify(name)
         if (category != NONE or lowered in _SCHEMES_AND_SECRET_DIRECTIVES) and "redacted_" not in lowered:
@@ -181,25 +196,32 @@ def _named_value(text: str, start: int, end: int, lowered: str, category: str) -
     directive_tag, directive_category = _SECRET_DIRECTIVES.get(lowered, (None, category))
     separator = _SEPARATOR.match(text, end)
     if separator and category != NONE and not text.startswith("//", separator.end()):
-        span = _value_after(text, start, separator.end(), category)
+        span = _value_after(text, start, separator, category)
         if span:
             yield from value_hits(text, *span, category)
         return
     if lowered in _BARE_SCHEMES:
         yield from _bare_credential(text, end, lowered)
         return
-    if (directive_tag or (category in _STRONG and "_" in lowered)) and statement_start(text, start):
-        argument = _ONE_ARGUMENT.match(text, end)
+    header_name = "-" in lowered and "_" not in lowered  # `# X-Auth-Token abc…`, a header pasted without its colon
+    if (directive_tag or (category in _STRONG and ("_" in lowered or header_name))) and statement_start(text, start):
+        # nginx's own directives may put their value on the next line; a name in a comment may not
+        argument = (_ONE_ARGUMENT if directive_tag else _SAME_LINE_ARGUMENT).match(text, end)
         if argument:
-            for hit in value_hits(text, *_inside(text, *argument.span(1)), directive_category):
+            span = _inside(text, *argument.span(1))
+            if header_name and not looks_secret(text[slice(*span)]):
+                return  # `# X-Auth-Token header is required`
+            for hit in value_hits(text, *span, directive_category):
                 yield Hit(hit.start, hit.end, directive_tag or hit.tag)
 
 
-def _value_after(text: str, name_start: int, position: int, category: str) -> tuple[int, int] | None:
-    """The span of the value that starts at `position`: a quoted string's
-    content; an Authorization or Cookie value up to the end of the quoted
-    string or line it sits in; a password or token in a comment up to the
-    end of the line; otherwise one token."""
+def _value_after(text: str, name_start: int, separator: re.Match, category: str) -> tuple[int, int] | None:
+    """The span of the value after `separator`: a quoted string's content; an
+    Authorization or Cookie value up to the end of the quoted string or line
+    it sits in; a password or token written as free text (in a comment, or
+    `Name: value`, `name = value`) as prose.free_value reads it; otherwise
+    one token."""
+    position = separator.end()
     if position >= len(text):
         return None
     char = text[position]
@@ -211,8 +233,18 @@ def _value_after(text: str, name_start: int, position: int, category: str) -> tu
         if escaped:
             close = text.find("\\" + quote, start, limit)
             return start, close if close >= 0 else limit
-        return start, closing_quote(text, start, quote, limit)
+        close = closing_quote(text, start, quote, limit)
+        # unless the separator closed it (`"X-Api-Key", "…"`), the string the name is in
+        enclosing = None if separator.group().lstrip("\\")[:1] in QUOTES else context_at(text, name_start)[0]
+        if enclosing == quote or (enclosing and close == limit):
+            return None  # `"Bearer TOKEN="`: the quote closes the string the name is in, the value is empty
+        return start, close
     limit = line_end(text, position)
+    if char == "{" and separator.group() == "=":  # ODBC: PWD={…};
+        close = text.find("}", position, limit)
+        if close > position + 1 and not any(char in "{\"'" for char in text[position + 1:close]):
+            return position + 1, close
+        return None
     if category in (AUTHORIZATION, COOKIE_HEADER):
         quote, _ = context_at(text, name_start)
         if quote:
@@ -220,10 +252,10 @@ def _value_after(text: str, name_start: int, position: int, category: str) -> tu
         if category == AUTHORIZATION:
             return _scheme_and_token(text, position, limit)
         return position, limit
-    if category in _STRONG:
+    if category in _STRONG and separator.group() != "=":  # not a shell or query `name=value`
         quote, comment = context_at(text, name_start)
-        if comment and not quote:  # `# password: correct horse battery staple`
-            return position, len(text[position:limit].rstrip()) + position
+        if not quote and (comment or ":" in separator.group()):  # `# password: correct horse battery staple`
+            return free_value(text, position, limit)
     end = position
     while end < limit and text[end] not in _VALUE_STOPS and not text[end].isspace():
         end += 1

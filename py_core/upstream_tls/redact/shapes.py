@@ -3,8 +3,8 @@ comment, log line, chain paste): provider tokens by their published
 prefixes, private keys, URL passwords, key material, password hashes and
 the TLS secrets `openssl s_client` prints.
 
-Certificates are public and the chain reader needs them, so their PEM blocks
-are marked protected: the generic detectors leave them alone.
+Certificates are public and the chain reader needs them: public.certificates
+keeps them out of reach of the generic detectors here.
 """
 from __future__ import annotations
 
@@ -41,6 +41,30 @@ _PROVIDERS = (
     (("dop_v1_", "doo_v1_", "dor_v1_"), r"do[por]_v1_[a-f0-9]{64}", "PROVIDER_TOKEN"),
     (("shpat_", "shpca_", "shppa_", "shpss_"), r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}", "PROVIDER_TOKEN"),
     (("AA",), r"AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])", "PROVIDER_TOKEN"),  # Telegram, after BOT_ID:
+    (("key-",), r"key-[0-9a-zA-Z]{32}(?![A-Za-z0-9])", "PROVIDER_TOKEN"),  # Mailgun
+    (("dapi",), r"dapi[0-9a-f]{32}(?:-[0-9]+)?", "PROVIDER_TOKEN"),  # Databricks
+    (("NRAK-", "NRII-", "NRJS-"), r"NR(?:AK|II|JS)-[A-Z0-9]{27}", "PROVIDER_TOKEN"),  # New Relic
+    (("hf_",), r"hf_[A-Za-z]{34,}", "PROVIDER_TOKEN"),  # Hugging Face
+    (("gsk_",), r"gsk_[A-Za-z0-9]{48,}", "PROVIDER_TOKEN"),  # Groq
+    (("xai-",), r"xai-[A-Za-z0-9]{60,}", "PROVIDER_TOKEN"),
+    (("pplx-",), r"pplx-[A-Za-z0-9]{40,}", "PROVIDER_TOKEN"),  # Perplexity
+    (("r8_",), r"r8_[A-Za-z0-9]{37}", "PROVIDER_TOKEN"),  # Replicate
+    (("glsa_", "glc_"), r"glsa_[A-Za-z0-9]{32}_[a-f0-9]{8}|glc_[A-Za-z0-9+/]{32,}={0,2}", "PROVIDER_TOKEN"),  # Grafana
+    (("AGE-SECRET-KEY-1",), r"AGE-SECRET-KEY-1[0-9A-Z]{58}", "PRIVATE_KEY"),
+    (("dp.",), r"dp\.(?:pt|st|ct|sa|scim|audit)\.[A-Za-z0-9]{40,}", "PROVIDER_TOKEN"),  # Doppler
+    (("PMAK-",), r"PMAK-[a-f0-9]{24}-[a-f0-9]{34}", "PROVIDER_TOKEN"),  # Postman
+    (("lin_api_",), r"lin_api_[A-Za-z0-9]{40}", "PROVIDER_TOKEN"),  # Linear
+    (("ntn_", "secret_"), r"ntn_[A-Za-z0-9]{40,}|secret_[A-Za-z0-9]{43}(?![A-Za-z0-9])", "PROVIDER_TOKEN"),  # Notion
+    (("figd_",), r"figd_[A-Za-z0-9_-]{40,}", "PROVIDER_TOKEN"),  # Figma
+    (("sq0atp-", "sq0csp-", "EAAA"), r"sq0atp-[0-9A-Za-z_-]{22}|sq0csp-[0-9A-Za-z_-]{43}|EAAA[A-Za-z0-9_-]{60}",
+     "PROVIDER_TOKEN"),  # Square
+    (("ATATT3",), r"ATATT3[A-Za-z0-9_=-]{100,}", "PROVIDER_TOKEN"),  # Atlassian
+    (("HRKU-",), r"HRKU-[A-Za-z0-9_-]{60}", "PROVIDER_TOKEN"),  # Heroku
+    (("sntrys_", "sntryu_"), r"sntrys_[A-Za-z0-9+/=_]{50,}|sntryu_[a-f0-9]{64}", "PROVIDER_TOKEN"),  # Sentry
+    (("bkua_",), r"bkua_[a-f0-9]{40}", "PROVIDER_TOKEN"),  # Buildkite
+    (("pul-",), r"pul-[a-f0-9]{40}", "PROVIDER_TOKEN"),  # Pulumi
+    (("AKCp",), r"AKCp[A-Za-z0-9]{69}", "PROVIDER_TOKEN"),  # JFrog
+    (("sk.eyJ",), r"sk\.eyJ[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}", "PROVIDER_TOKEN"),  # Mapbox secret
 )
 _TELEGRAM_BOT_ID = re.compile(r"(?<![0-9])[0-9]{8,10}:\Z")
 
@@ -70,8 +94,9 @@ _HASH = re.compile(r"\$apr1\$[./0-9A-Za-z]{1,8}\$[./0-9A-Za-z]{22}|\$2[aby]\$\d\
                    r"|\{SHA\}[A-Za-z0-9+/]{27}=|\{SSHA\}[A-Za-z0-9+/=]{20,}"
                    r"|\$[156]\$[./0-9A-Za-z]{1,16}\$[./0-9A-Za-z]{22,86}|\{PLAIN\}\S+")
 _HTPASSWD_USER = re.compile(r"[ \t#]*[^\s:#\"']+:")
+_PGPASS = re.compile(r"[ \t#]*[A-Za-z0-9_.*-]+:(?:[0-9]{2,5}|\*):[^\s:]+:[^\s:]+:(\S+)[ \t]*\r?")
+_PORT_FIELD = re.compile(r":(?:[0-9]{2,5}|\*):")  # starts with a literal: found fast
 _TLS_SECRET = re.compile(r"(?:Master-Key|Resumption PSK): *([0-9A-Fa-f]{16,})")
-_CURL_USER = re.compile(r"-(?:u|-user|-proxy-user)[ =]+['\"]?[^\s:'\"]+:([^\s'\"]+)")
 
 
 def provider_tokens(scan: Scan) -> Iterator[Hit]:
@@ -102,8 +127,8 @@ def _provider(token: str, start: int, text: str) -> Hit | None:
 
 
 def private_keys(scan: Scan) -> Iterator[Hit]:
-    """PEM blocks: private keys are hits (with the `#` of a commented-out
-    paste between BEGIN and END); every other block is protected."""
+    """PEM private keys (with the `#` of a commented-out paste between BEGIN
+    and END), SSH2 and PuTTY key files."""
     text = scan.text
     position = text.find("-----BEGIN ")
     while position >= 0:
@@ -118,8 +143,6 @@ def private_keys(scan: Scan) -> Iterator[Hit]:
         if "PRIVATE KEY" in label:
             end = end if end >= 0 else _unterminated_end(text, begin.end())
             yield Hit(position, end, "PRIVATE_KEY")
-        elif end >= 0:
-            scan.protect(position, end)
         position = text.find("-----BEGIN ", max(end, begin.end()))
     yield from _other_private_keys(text)
 
@@ -156,8 +179,9 @@ def url_credentials(scan: Scan) -> Iterator[Hit]:
         start = position + 3
         match = _USERINFO.match(text, start)
         if match:
-            for span in literal_spans(text, match.start(2), match.end(2), 1):
-                yield Hit(*span, "PASSWORD")
+            if "REDACTED_" not in match.group(2):  # a password already replaced (its rest too)
+                for span in literal_spans(text, match.start(2), match.end(2), 1):
+                    yield Hit(*span, "PASSWORD")
         else:
             match = _USER_ONLY.match(text, start)
             if match and looks_random(match.group(1)):
@@ -165,9 +189,6 @@ def url_credentials(scan: Scan) -> Iterator[Hit]:
         position = text.find("://", start)
     for match in _WEBHOOK.finditer(text):
         yield Hit(match.start(1), match.end(1), "SLACK_WEBHOOK")
-    for match in _CURL_USER.finditer(text):
-        if match.start() and text[match.start() - 1] in " \t":
-            yield Hit(match.start(1), match.end(1), "PASSWORD")
 
 
 def key_material(scan: Scan) -> Iterator[Hit]:
@@ -176,7 +197,7 @@ def key_material(scan: Scan) -> Iterator[Hit]:
     text = scan.text
     for match in _BASE64_RUN.finditer(text):
         start = match.start()
-        if (start and text[start - 1] in "_-.") or scan.protected(start):
+        if start and text[start - 1] in "_-.":
             continue
         core = match.group().rstrip("=")
         if _hex(core):
@@ -210,3 +231,16 @@ def password_hashes(scan: Scan) -> Iterator[Hit]:
     for match in _HASH.finditer(text):
         if _HTPASSWD_USER.fullmatch(text, line_start(text, match.start()), match.start()):
             yield Hit(match.start(), match.end(), "PASSWORD_HASH")
+
+
+def pgpass_lines(scan: Scan) -> Iterator[Hit]:
+    """A ~/.pgpass line pasted along, `host:port:database:user:password`."""
+    text = scan.text
+    done = -1
+    for field in _PORT_FIELD.finditer(text):
+        start = line_start(text, field.start())
+        if start != done:
+            done = start
+            line = _PGPASS.fullmatch(text, start, line_end(text, start))
+            if line:
+                yield Hit(*line.span(1), "PASSWORD")

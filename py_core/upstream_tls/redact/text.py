@@ -17,8 +17,14 @@ QUOTES = "\"'"
 NAME_CHARS = frozenset(string.ascii_letters + string.digits + "_-")
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
-VARIABLE = re.compile(r"\$(?:\{[A-Za-z0-9_]+\}|[A-Za-z0-9_]+)")
-_REGEX_SEPARATORS = re.compile(r"\\.|[\s\"'^$()\[\]{}|*?]+")
+# Variable names are snake_case ($http_x_api_key, $1), camelCase (njs:
+# $awsSessionToken) or shell CAPS ($DB_PASSWORD); a `$` before anything else
+# is part of a literal (`Xk#9$pR4^…`, a WordPress salt).
+VARIABLE = re.compile(r"\$(?:\{[A-Za-z0-9_]+\}|[a-z0-9_]+(?:[A-Z][a-z]+[0-9_]*)*(?![A-Za-z0-9_])"
+                      r"|[A-Z0-9_]+(?![A-Za-z]))")
+# In a pattern, a bracket expression (`[A-Za-z0-9]`) and a counted repeat
+# (`{32}`) say what a secret looks like, not what it is: both separate.
+_REGEX_SEPARATORS = re.compile(r"\\.|\[\^?\]?[^\]\n]*\]|\{\d+(?:,\d*)?\}|[\s\"'^$()\]}|*?+]+|[\[{]")
 _RUN_SEPARATORS = re.compile(r"[\s\"',;=&]+")
 
 
@@ -33,22 +39,86 @@ class Hit(NamedTuple):
 class Scan:
     """One input as the detectors see it: the text, an ASCII-lowercased copy
     with the same offsets for case-insensitive searching, and the spans that
-    hold public material (certificates) which no generic detector may touch."""
+    are public by nature (certificates, template placeholders, pins, ARN
+    paths) where no secret detector may replace anything."""
 
     def __init__(self, text: str):
         self.text = text
         self.lower = text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
-        self._protected_starts: list[int] = []
-        self._protected_ends: list[int] = []
+        self._kept: list[tuple[int, int]] = []
 
-    def protect(self, start: int, end: int) -> None:
-        index = bisect.bisect(self._protected_starts, start)
-        self._protected_starts.insert(index, start)
-        self._protected_ends.insert(index, end)
+    def keep(self, start: int, end: int) -> None:
+        if end > start:
+            self._kept.append((start, end))
 
-    def protected(self, position: int) -> bool:
-        index = bisect.bisect(self._protected_starts, position) - 1
-        return index >= 0 and position < self._protected_ends[index]
+    def clip(self, hits: list[Hit], exempt: frozenset[str]) -> list[Hit]:
+        """`hits` less the kept spans: a hit partly in one keeps its parts
+        outside (a secret next to a template); one wholly inside goes. Hits of
+        an `exempt` kind (topology: names are hidden wherever they are) stay."""
+        if not self._kept:
+            return hits
+        spans = _merged(self._kept)
+        starts = [start for start, _ in spans]
+        clipped = []
+        for hit in hits:
+            if hit.tag in exempt:
+                clipped.append(hit)
+                continue
+            index = max(bisect.bisect_right(starts, hit.start) - 1, 0)
+            if spans[index][1] <= hit.start and (index + 1 == len(spans) or spans[index + 1][0] >= hit.end) or \
+                    spans[index][0] >= hit.end:
+                clipped.append(hit)  # touches no kept span
+                continue
+            cursor = hit.start
+            while index < len(spans) and spans[index][0] < hit.end:
+                start, end = spans[index]
+                if end > cursor:
+                    clipped += self._piece(cursor, min(start, hit.end), hit.tag)
+                    cursor = end
+                index += 1
+            clipped += self._piece(cursor, hit.end, hit.tag)
+        return clipped
+
+    def _piece(self, start: int, end: int, tag: str) -> list[Hit]:
+        start, end = _stripped(self.text, start, end)
+        while start < end and self.text[start] in QUOTES:
+            start += 1
+        while end > start and self.text[end - 1] in QUOTES:
+            end -= 1
+        if end <= start or not any(char.isalnum() for char in self.text[start:end]):
+            return []
+        return [Hit(start, end, tag)]
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def alternation(words) -> str:
+    """A regular expression matching any of `words`, as a trie
+    (`pass(?:word|wd)?…`): Python's engine tries a flat `a|b|c` at every
+    position, a trie only where the first letters fit."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(trie)
 
 
 def line_start(text: str, position: int) -> int:

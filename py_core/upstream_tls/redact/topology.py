@@ -1,7 +1,7 @@
 """The optional second level: what the config says about the network behind
-it. Internal addresses, host names, upstream names, AWS ARNs and account ids
-are replaced consistently (every occurrence of a host gets the same
-placeholder), so the structure stays readable.
+it. Internal addresses, host names and upstream names are replaced
+consistently (every occurrence of a host gets the same placeholder), so the
+structure stays readable. (Whole AWS ARNs, at this level too, are in aws.py.)
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import ipaddress
 import re
 from collections.abc import Iterator
 
-from .text import Hit, Scan, line_end, line_start, statement_start
+from .text import Hit, Scan, line_start, statement_start
 
 # 10/8, 172.16/12, 192.168/16, CGNAT 100.64/10, link-local 169.254/16, by
 # first octet: the range of the second. IPv6: unique-local and link-local.
@@ -25,9 +25,6 @@ _UPSTREAM = re.compile(r"upstream[ \t]+([A-Za-z0-9_][A-Za-z0-9_.-]*)[ \t]*\{")
 _NAME_DIRECTIVE = re.compile(r"(?:server|proxy_ssl_name|grpc_ssl_name|uwsgi_ssl_name|server_name)[ \t]+"
                              r"([A-Za-z0-9_][A-Za-z0-9_-]*)(?=[:; \t])")
 _WORD_BEFORE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$.-")
-_ARN = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9-]*:[0-9]{0,12}:[^\s\"';,)}]+")
-_AWS_CONTEXT = re.compile(r"aws|account|arn:")
-_ACCOUNT = re.compile(r"(?<![0-9A-Za-z_.-])[0-9]{12}(?![0-9A-Za-z_-])")
 _NOT_HOSTS = frozenset({"localhost", "unix", "_", "default_server", "default", "off", "on", "backup", "down"})
 
 # The top-level domains configs mostly hold, and the pseudo ones of internal
@@ -111,16 +108,3 @@ def _word_starts(text: str, position: int) -> bool:
 def _directive_at(text: str, position: int) -> bool:
     """A live directive, not the word `server` in a comment's prose."""
     return statement_start(text, position) and "#" not in text[line_start(text, position):position]
-
-
-def aws_identifiers(scan: Scan) -> Iterator[Hit]:
-    text = scan.text
-    for match in _ARN.finditer(text):
-        yield Hit(match.start(), match.end(), "AWS_ARN")
-    position = 0
-    for context in _AWS_CONTEXT.finditer(scan.lower):
-        if context.start() < position:
-            continue
-        start, position = line_start(text, context.start()), line_end(text, context.start())
-        for match in _ACCOUNT.finditer(text, start, position):
-            yield Hit(match.start(), match.end(), "AWS_ACCOUNT")
