@@ -14,9 +14,11 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .context import Context
 from .engine import DEFAULT_OPTIONS, FixResult, Report, check, fix
 from .options import Options
 from .parse import DEFAULT_NAME
+from .probe import Probe, probes
 
 if TYPE_CHECKING:  # evidence needs these; a config alone does not, and the page starts sooner without
     from .certs import Chain
@@ -64,6 +66,7 @@ class Analysis:
     chain_problem: str | None
     diagnosis: Diagnosis | None
     _fixed: FixResult | None = field(default=None, repr=False)
+    _probes: list[Probe] | None = field(default=None, repr=False)
 
     @property
     def options(self) -> Options:
@@ -80,6 +83,13 @@ class Analysis:
                 self._fixed = fix(self.inputs.config, self.options, self.inputs.name,
                                   unsafe_fixes=self.inputs.unsafe_fixes, checked=self.report)
         return self._fixed
+
+    def probes(self) -> list[Probe]:
+        """The `openssl s_client` command that shows what each TLS upstream
+        presents (none for a config that did not parse); made once."""
+        if self._probes is None:
+            self._probes = [] if self.report.diagnostics else probes(Context(self.report.config, self.options))
+        return self._probes
 
 
 def read_chain_text(text: str | bytes, name: str) -> tuple[Chain | None, list[LogEvent], str | None]:

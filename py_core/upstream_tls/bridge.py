@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from .analysis import Inputs
 from .analysis import analyze as run_analysis
-from .engine import gc_paused
+from .collector import gc_paused
 from .options import LABELS, MODES, Options, options_from_fields
 from .output.docs import rule_doc
 from .output.json import chain_payload, diagnostic_payload, finding_payload, probe_payload, redacted_payload
@@ -24,9 +24,8 @@ from .output.json import diagnosis_payload as render_diagnosis
 from .output.llm import answer_payload, prepared_payload, stream_payload
 from .output.text import chain_lines
 from .parse import DEFAULT_NAME
-from .probe import probes
 from .redact import redact
-from .rules import RULES_BY_CODE, Context
+from .rules import RULES_BY_CODE
 
 # The page lists this many upstreams' openssl commands; the rest are counted.
 SHOWN_PROBES = 20
@@ -120,7 +119,7 @@ def analyze(payload: dict) -> dict:
     diagnosis = None
     if analysis.diagnosis is not None:
         diagnosis = {**render_diagnosis(analysis.diagnosis), "log_lines": len(analysis.events)}
-    found = probes(Context(report.config, options))
+    found = analysis.probes()
     return {**result, "empty": False, "diagnostics": [], "findings": findings, "diagnosis": diagnosis,
             "fix": _fix_payload(analysis.fixed()),
             "probes": [probe_payload(probe) for probe in found[:SHOWN_PROBES]], "probes_total": len(found)}

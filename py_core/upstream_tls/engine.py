@@ -1,11 +1,10 @@
 """check and fix, the two operations every face (CLI, browser, API) offers."""
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from .collector import gc_paused
 from .context import Context
 from .findings import Applicability, Edit, Finding
 from .model import Config, Diagnostic
@@ -31,20 +30,6 @@ class Report:
     @property
     def offsets(self) -> dict[str, int]:
         return {source.path: source.offset for source in self.config.files}
-
-
-@contextmanager
-def gc_paused():
-    """A large config allocates millions of objects and no garbage cycles
-    while it is parsed and checked; the cyclic collector would rescan the
-    growing tree again and again (a third of check's time on 340k lines)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def check(text: str, options: Options = DEFAULT_OPTIONS, name: str = DEFAULT_NAME,

@@ -62,7 +62,7 @@ def sized_config(size: int) -> str:
 
 
 def test_a_twenty_megabyte_paste_never_holds_the_page_for_a_second(page):
-    """The README's supported size: the core takes its time in the worker;
+    """The supported size (docs/web-hosting.md): the core takes its time in the worker;
     the page's own thread is never blocked for more than a second at once,
     and what is too large to draw is offered, not drawn."""
     config = sized_config(20_000_000)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .. import engine
+from ..collector import gc_paused
 from ..parse import InputError
 from . import ask, catalog, cert, check, diagnose, fix, policy, redact
 from .arguments import EXIT_BAD_INPUT, EXIT_CLEAN, Parser, UsageError
@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        with engine.gc_paused():  # a short-lived process: no cycles worth collecting before exit
+        with gc_paused():  # a short-lived process: no cycles worth collecting before exit
             return args.run(args)
     except (UsageError, InputError) as exc:
         print(f"upstream-tls: error: {exc}", file=sys.stderr)

@@ -1,5 +1,5 @@
 """`upstream-tls causes` and `upstream-tls rule`: what diagnose can name and
-what check looks for, as text, the README's tables, or the rule docs."""
+what check looks for, as text, the tables in docs/diagnosis.md, or the rule docs."""
 from __future__ import annotations
 
 from ..output.docs import causes_table, rule_doc, rules_table
@@ -16,7 +16,7 @@ def add_parser(commands) -> None:
     rule = commands.add_parser("rule", help="list the rules, or explain one (upstream-tls rule UT001)")
     rule.add_argument("code", nargs="?", help="a rule code or name")
     rule.add_argument("--format", choices=("text", "markdown", "docs"), default="text",
-                      help="markdown: the README's rule table; docs: every rule's documentation")
+                      help="markdown: the rule table of docs/diagnosis.md; docs: every rule's documentation")
     rule.set_defaults(run=run_rules)
 
 

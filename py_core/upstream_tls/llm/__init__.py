@@ -9,7 +9,7 @@ secrets leaving the machine, and without trusting the answer blindly.
 
 Pure Python and no network code, so the browser worker runs the same
 module; the CLI sends through `transport`, which this package does not
-import. Every result has to_dict() for the page.
+import. Results hold data; `output.llm` turns them into the page's JSON.
 """
 from .answer import AnswerCheck, check_answer, code_blocks
 from .compare import Flag

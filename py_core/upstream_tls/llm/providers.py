@@ -82,3 +82,10 @@ def provider_named(name: str) -> Provider:
         return PROVIDERS[name]
     except KeyError:
         raise LLMError(f"unknown provider {name!r}: use {', '.join(PROVIDERS)}") from None
+
+
+def provider_origins() -> tuple[str, ...]:
+    """The origin (scheme://host[:port]) of each provider with a fixed URL:
+    what the page's Content-Security-Policy lets it connect to."""
+    return tuple(f"{parts.scheme}://{parts.netloc}" for parts in
+                 (urlsplit(provider.default_base_url) for provider in PROVIDERS.values() if provider.default_base_url))

@@ -1,4 +1,4 @@
-"""Markdown and prompts from the jinja2 templates: rule docs, the README's
+"""Markdown and prompts from the jinja2 templates: rule docs, docs/diagnosis.md's
 rule and cause tables, the LLM prompt."""
 from __future__ import annotations
 

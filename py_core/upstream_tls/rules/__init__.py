@@ -1,5 +1,4 @@
 """The rule registry: an explicit tuple, in the order findings are reported."""
-from ..context import Context
 from .base import Rule
 from .client_certificate_without_key import ClientCertificateWithoutKey
 from .host_header_mismatch import HostHeaderMismatch
@@ -37,4 +36,4 @@ RULES: tuple[Rule, ...] = (
 
 RULES_BY_CODE = {rule.code: rule for rule in RULES}
 
-__all__ = ["RULES", "RULES_BY_CODE", "Context", "Rule"]
+__all__ = ["RULES", "RULES_BY_CODE", "Rule"]
