@@ -15,6 +15,7 @@ import string
 import pytest
 
 from upstream_tls import parse
+from upstream_tls.output.json import redacted_payload
 from upstream_tls.redact import KINDS, RedactionMap, redact, restore
 
 RNG = random.Random(4)
@@ -185,7 +186,7 @@ def test_same_secret_same_placeholder_and_repeats_are_caught():
 def test_report_never_holds_a_value():
     text = f'proxy_set_header Authorization "Bearer {OPAQUE}";\n# password={OPAQUE[:12]}\n'
     result = redact(text)
-    report = json.dumps([entry.to_dict() for entry in result.report])
+    report = json.dumps([redacted_payload(entry) for entry in result.report])
     assert OPAQUE not in report and OPAQUE[:12] not in report and OPAQUE not in repr(result)
     assert [(entry.line, entry.kind.name, entry.count) for entry in result.report] == [
         (1, "bearer-token", 1), (2, "password", 1)]

@@ -12,11 +12,10 @@ import re
 from collections.abc import Iterator
 
 from .placeholders import PLACEHOLDER_SHAPE
-from .text import Scan
+from .text import Scan, pem_blocks
 
 Span = tuple[int, int]
 
-_PEM = re.compile(r"-----BEGIN ([A-Z0-9 ]{1,40})-----")
 # One line each, never across a line break. `${NAME:-default}` keeps only
 # its name: the default may be a secret (commands.shell_defaults).
 _TEMPLATES = re.compile(
@@ -53,19 +52,9 @@ _DATA_URI = re.compile(r"data:[a-z]+/[a-z0-9.+-]+(?:;[a-z-]+=[A-Za-z0-9-]+)*;bas
 def certificates(scan: Scan) -> Iterator[Span]:
     """PEM blocks other than private keys: certificates, public keys, CSRs,
     CRLs, DH parameters. The chain reader needs them byte for byte."""
-    text = scan.text
-    position = text.find("-----BEGIN ")
-    while position >= 0:
-        begin = _PEM.match(text, position)
-        if begin is None:
-            position = text.find("-----BEGIN ", position + 1)
-            continue
-        label = begin.group(1)
-        end = text.find(f"-----END {label}-----", begin.end())
-        if end >= 0 and "PRIVATE KEY" not in label:
-            end += len(f"-----END {label}-----")
-            yield position, end
-        position = text.find("-----BEGIN ", max(end, begin.end()))
+    for start, begin, end in pem_blocks(scan.text):
+        if end >= 0 and "PRIVATE KEY" not in begin.group(1):
+            yield start, end
 
 
 def templates(scan: Scan) -> Iterator[Span]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .text import Hit, Scan, line_end, line_start, literal_spans
+from .text import Hit, Scan, line_end, line_start, literal_spans, pem_blocks
 from .values import character_classes, entropy, looks_random
 
 # (prefixes, full shape, tag). Order matters where prefixes overlap: sk-ant-
@@ -82,7 +82,6 @@ _PROVIDER_TABLE = _by_first_two()
 _CANDIDATE = re.compile(r"[A-Za-z0-9_.-]{20,}")
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{32,}={0,2}")
 _HEX = re.compile(r"[0-9a-fA-F]+")
-_PEM_BEGIN = re.compile(r"-----BEGIN ([A-Z0-9 ]{1,40})-----")
 _SSH2_BEGIN = re.compile(r"---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----")
 _PUTTY_BEGIN = re.compile(r"PuTTY-User-Key-File-[0-9]+:")
 _KEY_BODY_LINE = re.compile(r"[ \t#>]*(?:[A-Za-z0-9+/=]{16,}|Proc-Type:.*|DEK-Info:.*|Comment:.*|Version:.*|)\r?")
@@ -130,20 +129,9 @@ def private_keys(scan: Scan) -> Iterator[Hit]:
     """PEM private keys (with the `#` of a commented-out paste between BEGIN
     and END), SSH2 and PuTTY key files."""
     text = scan.text
-    position = text.find("-----BEGIN ")
-    while position >= 0:
-        begin = _PEM_BEGIN.match(text, position)
-        if begin is None:
-            position = text.find("-----BEGIN ", position + 1)
-            continue
-        label = begin.group(1)
-        end_marker = f"-----END {label}-----"
-        end = text.find(end_marker, begin.end())
-        end = end + len(end_marker) if end >= 0 else -1
-        if "PRIVATE KEY" in label:
-            end = end if end >= 0 else _unterminated_end(text, begin.end())
-            yield Hit(position, end, "PRIVATE_KEY")
-        position = text.find("-----BEGIN ", max(end, begin.end()))
+    for start, begin, end in pem_blocks(text):
+        if "PRIVATE KEY" in begin.group(1):
+            yield Hit(start, end if end >= 0 else _unterminated_end(text, begin.end()), "PRIVATE_KEY")
     yield from _other_private_keys(text)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 import string
+from collections.abc import Iterator
 from typing import NamedTuple
 
 QUOTES = "\"'"
@@ -24,7 +25,7 @@ VARIABLE = re.compile(r"\$(?:\{[A-Za-z0-9_]+\}|[a-z0-9_]+(?:[A-Z][a-z]+[0-9_]*)*
                       r"|[A-Z0-9_]+(?![A-Za-z]))")
 # In a pattern, a bracket expression (`[A-Za-z0-9]`) and a counted repeat
 # (`{32}`) say what a secret looks like, not what it is: both separate.
-_REGEX_SEPARATORS = re.compile(r"\\.|\[\^?\]?[^\]\n]*\]|\{\d+(?:,\d*)?\}|[\s\"'^$()\]}|*?+]+|[\[{]")
+_REGEX_SEPARATORS = re.compile(r"\\.|\[\^?\]?[^\]\n]*\]|\{\d+(?:,\d*)?\}|[\s\"'^$()\]}|*?]+|[\[{]")
 _RUN_SEPARATORS = re.compile(r"[\s\"',;=&]+")
 
 
@@ -232,3 +233,22 @@ def runs(text: str, start: int, end: int, regex: bool = False, minimum: int = 4)
         if piece_end - cursor >= minimum:
             spans.append((cursor, piece_end))
     return spans
+
+
+_PEM_BEGIN = re.compile(r"-----BEGIN ([A-Z0-9 ]{1,40})-----")
+
+
+def pem_blocks(text: str) -> Iterator[tuple[int, re.Match, int]]:
+    """Each PEM block: where its BEGIN marker starts, the marker (its label
+    in group 1), and where its END marker ends (-1 when the paste cut it off)."""
+    position = text.find("-----BEGIN ")
+    while position >= 0:
+        begin = _PEM_BEGIN.match(text, position)
+        if begin is None:
+            position = text.find("-----BEGIN ", position + 1)
+            continue
+        end_marker = f"-----END {begin.group(1)}-----"
+        end = text.find(end_marker, begin.end())
+        end = end + len(end_marker) if end >= 0 else -1
+        yield position, begin, end
+        position = text.find("-----BEGIN ", max(end, begin.end()))
