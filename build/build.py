@@ -1,10 +1,14 @@
 """Build dist/: the static site that runs the Python core in Pyodide.
 
 Everything the page loads comes from here — the Pyodide runtime copied from
-the pinned npm package, our wheel and its dependencies as pure wheels, a
-Pyodide lock file that lists exactly those wheels with their sha256, the
-bundled page, and a service worker whose cache name is the build's hash.
-Nothing is fetched from a CDN at run time.
+the pinned npm package; one zip, handed to Pyodide as its standard library,
+that holds the standard-library modules the page imports
+(build/stdlib-modules.txt) and our package and its dependencies from their
+pinned pure wheels, all as bytecode, so nothing is unpacked or compiled in
+the browser; a lock file that lists no package (none is loaded); the bundled
+page; a service worker whose cache name is the build's hash; and beside every
+file that compresses, its `.br` and `.gz` at maximum level for the server to
+pick by Accept-Encoding. Nothing is fetched from a CDN at run time.
 
     python build/build.py [--out dist] [--allow-origin https://llm.example.com]
 """
@@ -12,7 +16,7 @@ from __future__ import annotations
 
 import argparse
 import base64
-import email.parser
+import gzip
 import hashlib
 import json
 import os
@@ -20,27 +24,35 @@ import re
 import shutil
 import subprocess
 import sys
-import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import brotli
+
+from upstream_tls.llm.providers import provider_origins
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
 WEB = ROOT / "web"
 CACHE = BUILD / "out"
 PYODIDE = BUILD / "node_modules" / "pyodide"
-PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
-STATIC_FILES = ("index.html", "app.css", "favicon.svg", "sample.conf", "boot.js", "worker.js")
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
+# The zip the worker passes to loadPyodide as stdLibURL (build/python_zip.mjs).
+PYTHON_ZIP = "pyodide/python_stdlib.zip"
+STDLIB_MODULES = BUILD / "stdlib-modules.txt"
+# protocol.js: the worker imports it (the page has it bundled into app.js).
+STATIC_FILES = ("index.html", "app.css", "favicon.svg", "sample.conf", "boot.js", "protocol.js")
 # Wheels carry this timestamp, so the same sources give the same bytes.
 SOURCE_DATE_EPOCH = "315532800"
-# Imported before the page says "ready": shipped with bytecode, so the browser
-# does not compile them at every cold start (about 90 ms of the ~200 ms of
-# imports). jinja2 and asn1crypto are imported on first use only; bytecode
-# would triple their download for nothing at start.
-PRECOMPILED = ("upstream_tls", "crossplane")
+# Written with .br and .gz siblings; the rest are small or already compressed.
+COMPRESSIBLE = (".wasm", ".mjs", ".js", ".zip", ".whl", ".json", ".css", ".html", ".svg", ".conf")
+# Files for the host, not the browser: neither compressed nor cached by the service worker.
+HOST_FILES = ("sw.js", "_headers", "build-info.json")
 # Where the page may send the one request a person asks for (the LLM call):
-# the known providers, and local model servers. --allow-origin adds more.
-# (A CSP source cannot name an IPv6 literal such as [::1]: use localhost.)
-LLM_ORIGINS = ("https://api.openai.com", "https://api.anthropic.com", "http://localhost:*", "http://127.0.0.1:*")
+# the known providers (from the core's own table, so the CLI, the page and
+# this policy name the same hosts), and local model servers. --allow-origin
+# adds more. (A CSP source cannot name an IPv6 literal such as [::1]: use localhost.)
+LLM_ORIGINS = (*provider_origins(), "http://localhost:*", "http://127.0.0.1:*")
 LOOPBACK = re.compile(r"http://(localhost|127(\.\d{1,3}){3})(:(\d+|\*))?", re.IGNORECASE)
 
 
@@ -100,49 +112,30 @@ def project_wheel() -> Path:
     return next(out.glob("upstream_tls-*.whl"))
 
 
-def add_bytecode(wheels: list[Path]) -> list[Path]:
-    """The PRECOMPILED wheels with Pyodide's bytecode added (build/precompile.mjs)."""
-    out = CACHE / "bytecode"
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
-    chosen = [wheel for wheel in wheels if wheel.name.split("-")[0] in PRECOMPILED]
-    run(["node", str(BUILD / "precompile.mjs"), str(out), *map(str, chosen)], cwd=BUILD)
-    return [out / wheel.name if wheel in chosen else wheel for wheel in wheels]
+def stdlib_modules() -> list[str]:
+    return [line for line in STDLIB_MODULES.read_text().splitlines() if line and not line.startswith("#")]
+
+
+def python_zip(wheels: list[Path], target: Path) -> None:
+    """The trimmed standard library and the wheels' packages as one zip of
+    bytecode, compiled by the pinned Pyodide's own Python (build/python_zip.mjs)."""
+    modules = CACHE / "stdlib-modules.txt"
+    modules.parent.mkdir(parents=True, exist_ok=True)
+    modules.write_text("\n".join(stdlib_modules()) + "\n")
+    run(["node", str(BUILD / "python_zip.mjs"), str(target), str(PYODIDE / "python_stdlib.zip"), str(modules),
+         *map(str, wheels)], cwd=BUILD)
 
 
 def canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def lock_entry(wheel: Path) -> tuple[str, dict]:
-    """The Pyodide lock entry of a wheel: name, version, what it imports and
-    needs, and the sha256 the browser checks before installing it."""
-    with zipfile.ZipFile(wheel) as archive:
-        metadata_path = next(name for name in archive.namelist() if name.endswith(".dist-info/METADATA"))
-        metadata = email.parser.Parser().parsestr(archive.read(metadata_path).decode())
-        tops = {name.split("/", 1)[0] for name in archive.namelist()}
-    tops = {top for top in tops if not top.endswith(".dist-info")}
-    imports = sorted(top.removesuffix(".py") for top in tops if "." not in top.removesuffix(".py"))
-    depends = sorted({canonical(re.split(r"[\s;<>=!~\[(]", requirement, maxsplit=1)[0])
-                      for requirement in metadata.get_all("Requires-Dist") or ()
-                      if "extra ==" not in requirement and "python_version" not in requirement})
-    name = canonical(metadata["Name"])
-    return name, {
-        "name": metadata["Name"], "version": metadata["Version"], "file_name": wheel.name, "install_dir": "site",
-        "sha256": hashlib.sha256(wheel.read_bytes()).hexdigest(), "package_type": "package", "imports": imports,
-        "depends": depends, "unvendored_tests": False,
-    }
-
-
-def write_lock(wheels: list[Path], target: Path) -> dict:
-    """A lock listing exactly our wheels (a listed file that is absent would
-    send Pyodide to its CDN); every dependency must be one of them."""
+def write_lock(target: Path) -> dict:
+    """The lock loadPyodide reads: the stock runtime's info and no packages,
+    since the page loads none (they are in the zip). A listed package whose
+    file is absent would send Pyodide to its CDN."""
     stock = json.loads((PYODIDE / "pyodide-lock.json").read_text())
-    packages = dict(lock_entry(wheel) for wheel in wheels)
-    missing = {dep for entry in packages.values() for dep in entry["depends"]} - packages.keys()
-    if missing:
-        raise BuildError(f"the lock names dependencies no wheel provides: {', '.join(sorted(missing))}")
-    lock = {"info": stock["info"], "packages": dict(sorted(packages.items()))}
+    lock = {"info": stock["info"], "packages": {}}
     target.write_text(json.dumps(lock, indent=1, sort_keys=True) + "\n")
     return lock
 
@@ -161,10 +154,11 @@ def csp(origins: tuple[str, ...]) -> str:
 
 
 def bundle(out: Path) -> None:
+    """app.js, and in chunks/ what it imports on demand (the merge view)."""
     esbuild = BUILD / "node_modules" / ".bin" / "esbuild"
-    run([str(esbuild), str(WEB / "app.js"), "--bundle", "--format=esm", "--minify", "--target=es2022",
-         "--legal-comments=none", f"--outfile={out / 'app.js'}"], cwd=BUILD,
-        env={"NODE_PATH": str(BUILD / "node_modules")})
+    run([str(esbuild), str(WEB / "app.js"), "--bundle", "--format=esm", "--splitting", "--minify", "--target=es2022",
+         "--legal-comments=none", f"--outdir={out}", "--entry-names=[name]", "--chunk-names=chunks/[name]-[hash]"],
+        cwd=BUILD, env={"NODE_PATH": str(BUILD / "node_modules")})
 
 
 def copy_static(out: Path, version: str, policy: str) -> None:
@@ -175,9 +169,68 @@ def copy_static(out: Path, version: str, policy: str) -> None:
     (out / "index.html").write_text(page.replace("{{CSP}}", policy).replace("{{VERSION}}", version))
 
 
+def write_worker(out: Path, runtime: str, downloads: tuple[str, ...]) -> None:
+    """worker.js with the runtime's id (which start-up snapshots fit it) and
+    the size of each file it downloads, plain and brotli (the progress bar's
+    total before the responses tell)."""
+    sizes = {}
+    for name in downloads:
+        data = (out / name).read_bytes()
+        sizes[name] = {"identity": len(data), "br": len(cached_compression(data)["br"])}
+    source = (WEB / "worker.js").read_text()
+    (out / "worker.js").write_text(source.replace("RUNTIME_ID", json.dumps(runtime))
+                                   .replace("DOWNLOAD_SIZES", json.dumps(sizes, sort_keys=True)))
+
+
+def runtime_id(out: Path) -> str:
+    """What a memory snapshot of the started core depends on: the Pyodide
+    runtime, the Python zip, and the worker's start-up code."""
+    digest = hashlib.sha256()
+    for path in [*(out / "pyodide" / name for name in PYODIDE_FILES), out / PYTHON_ZIP, WEB / "worker.js"]:
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:16]
+
+
 def site_files(out: Path) -> list[str]:
     return sorted(path.relative_to(out).as_posix() for path in out.rglob("*")
-                  if path.is_file() and path.name not in ("sw.js", "_headers", "build-info.json"))
+                  if path.is_file() and path.name not in HOST_FILES and not path.name.endswith((".br", ".gz")))
+
+
+def compressed(data: bytes) -> dict[str, bytes]:
+    """Brotli at quality 11 (window 2^24) and gzip at level 9 without a
+    timestamp: the same input gives the same bytes (for a given brotli)."""
+    return {"br": brotli.compress(data, quality=11, lgwin=24), "gz": gzip.compress(data, 9, mtime=0)}
+
+
+def cached_compression(data: bytes) -> dict[str, bytes]:
+    """compressed(), kept in build/out by content: brotli takes ~40 s for the wasm."""
+    folder = CACHE / "compressed" / f"brotli-{brotli.version}"
+    key = hashlib.sha256(data).hexdigest()
+    paths = {kind: folder / f"{key}.{kind}" for kind in ("br", "gz")}
+    if all(path.is_file() for path in paths.values()):
+        return {kind: path.read_bytes() for kind, path in paths.items()}
+    result = compressed(data)
+    folder.mkdir(parents=True, exist_ok=True)
+    for kind, path in paths.items():
+        path.write_bytes(result[kind])
+    return result
+
+
+def precompress(out: Path, files: list[str]) -> dict[str, dict[str, int]]:
+    """Writes NAME.br and NAME.gz beside each compressible file, when smaller
+    than the file; returns every file's size per encoding."""
+    names = [name for name in files if name.endswith(COMPRESSIBLE)]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        results = pool.map(lambda name: cached_compression((out / name).read_bytes()), names)
+        sizes = {}
+        for name, variants in zip(names, results, strict=True):
+            original = (out / name).stat().st_size
+            sizes[name] = {"identity": original}
+            for kind, data in variants.items():
+                if len(data) < original:
+                    (out / f"{name}.{kind}").write_bytes(data)
+                    sizes[name][kind] = len(data)
+    return sizes
 
 
 def site_hash(out: Path, files: list[str]) -> str:
@@ -187,9 +240,10 @@ def site_hash(out: Path, files: list[str]) -> str:
     return base64.b32encode(digest.digest()).decode().lower()[:12]
 
 
-def write_service_worker(out: Path, files: list[str], build_id: str) -> None:
+def write_service_worker(out: Path, files: list[str], build_id: str, runtime: str) -> None:
     source = (WEB / "sw.js").read_text()
-    source = source.replace("BUILD_VERSION", json.dumps(build_id)).replace("BUILD_FILES", json.dumps(["./", *files]))
+    source = (source.replace("BUILD_VERSION", json.dumps(build_id)).replace("BUILD_FILES", json.dumps(["./", *files]))
+              .replace("RUNTIME_ID", json.dumps(runtime)))
     (out / "sw.js").write_text(source)
 
 
@@ -218,31 +272,40 @@ def write_headers(out: Path, headers: dict[str, str]) -> None:
 
 def build(out: Path, extra_origins: tuple[str, ...] = ()) -> dict:
     npm_install()
-    wheels = add_bytecode([project_wheel(), *dependency_wheels()])
+    wheels = [project_wheel(), *dependency_wheels()]
     shutil.rmtree(out, ignore_errors=True)
     (out / "pyodide").mkdir(parents=True)
     for name in PYODIDE_FILES:
         shutil.copyfile(PYODIDE / name, out / "pyodide" / name)
-    for wheel in wheels:
-        shutil.copyfile(wheel, out / "pyodide" / wheel.name)
-    lock = write_lock(wheels, out / "pyodide" / "pyodide-lock.json")
+    python_zip(wheels, out / PYTHON_ZIP)
+    lock = write_lock(out / "pyodide" / "pyodide-lock.json")
     origins = (*LLM_ORIGINS, *extra_origins)
     meta_policy = csp(origins)
     header_policy = meta_policy + "; frame-ancestors 'none'"
-    from_project = lock["packages"]["upstream-tls"]["version"]
+    version = project_version(wheels[0])
     bundle(out)
-    copy_static(out, from_project, meta_policy)
+    copy_static(out, version, meta_policy)
+    runtime = runtime_id(out)
+    downloads = ("pyodide/pyodide.asm.wasm", PYTHON_ZIP, "pyodide/pyodide-lock.json")
+    write_worker(out, runtime, downloads)
     files = site_files(out)
     build_id = site_hash(out, files)
-    write_service_worker(out, files, build_id)
+    write_service_worker(out, files, build_id, runtime)
     headers = security_headers(header_policy)
     write_headers(out, headers)
-    info = {"build": build_id, "version": from_project, "pyodide": json.loads((PYODIDE / "package.json").read_text())
-            ["version"], "csp": meta_policy, "csp_header": header_policy, "headers": headers,
-            "connect_origins": list(origins),
-            "wheels": {entry["file_name"]: entry["sha256"] for entry in lock["packages"].values()}, "files": files}
+    sizes = precompress(out, [*files, "sw.js"])
+    info = {"build": build_id, "runtime": runtime, "version": version,
+            "pyodide": json.loads((PYODIDE / "package.json").read_text())["version"], "csp": meta_policy,
+            "csp_header": header_policy, "headers": headers, "connect_origins": list(origins),
+            "python_info": lock["info"], "wheels": {wheel.name: hashlib.sha256(wheel.read_bytes()).hexdigest()
+                                                    for wheel in wheels},
+            "stdlib_modules": stdlib_modules(), "files": files, "sizes": sizes}
     (out / "build-info.json").write_text(json.dumps(info, indent=1) + "\n")
     return info
+
+
+def project_version(wheel: Path) -> str:
+    return wheel.name.split("-")[1]
 
 
 ORIGIN = re.compile(r"https?://[a-z0-9.-]+(:(\d+|\*))?", re.IGNORECASE)
@@ -269,8 +332,10 @@ def main(argv: list[str] | None = None) -> int:
     except BuildError as exc:
         print(f"build failed: {exc}", file=sys.stderr)
         return 1
-    total = sum((args.out / name).stat().st_size for name in info["files"])
-    print(f"built {args.out} ({len(info['files'])} files, {total / 1e6:.1f} MB, build {info['build']})")
+    total = sum(sizes["identity"] for sizes in info["sizes"].values())
+    wire = sum(min(sizes.values()) for sizes in info["sizes"].values())
+    print(f"built {args.out} ({len(info['files'])} files, {total / 1e6:.1f} MB, {wire / 1e6:.1f} MB compressed, "
+          f"build {info['build']})")
     return 0
 
 

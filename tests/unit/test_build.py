@@ -1,18 +1,21 @@
-"""The built site (dist/, from `make dist`): a lock that lists exactly the
-wheels shipped with their sha256, pure wheels, a strict CSP with no inline
-script, a service worker that caches every file, and reproducible wheels."""
+"""The built site (dist/, from `make dist`): one zip of bytecode holding the
+listed standard-library modules and every module of the pinned pure wheels,
+a lock that lists no package, precompressed siblings that decode to their
+file, a strict CSP with no inline script, a service worker that caches
+every file, and reproducible wheels and compression."""
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
 import re
 import subprocess
 import sys
-import tomllib
 import zipfile
 from pathlib import Path
 
+import brotli
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,34 +39,67 @@ def lock() -> dict:
     return json.loads((DIST / "pyodide" / "pyodide-lock.json").read_text())
 
 
-def test_lock_lists_exactly_the_shipped_wheels_with_their_sha256(info, lock):
-    shipped = {path.name for path in (DIST / "pyodide").glob("*.whl")}
-    listed = {entry["file_name"] for entry in lock["packages"].values()}
-    assert shipped == listed
-    for entry in lock["packages"].values():
-        assert hashlib.sha256((DIST / "pyodide" / entry["file_name"]).read_bytes()).hexdigest() == entry["sha256"]
-        assert set(entry["depends"]) <= lock["packages"].keys()
+@pytest.fixture(scope="module")
+def python_zip() -> zipfile.ZipFile:
+    return zipfile.ZipFile(DIST / "pyodide" / "python_stdlib.zip")
 
 
-def test_lock_matches_the_pyodide_runtime_and_our_dependencies(lock):
+def test_the_lock_lists_no_package_and_the_stock_runtime(lock):
     stock = json.loads((ROOT / "build" / "node_modules" / "pyodide" / "pyodide-lock.json").read_text())
-    assert lock["info"] == stock["info"]
-    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
-    names = {build.canonical(re.split(r"[<>=!~ ]", requirement, maxsplit=1)[0]) for requirement in declared}
-    assert set(lock["packages"]["upstream-tls"]["depends"]) == names
-    assert lock["packages"]["upstream-tls"]["imports"] == ["upstream_tls"]
+    assert lock == {"info": stock["info"], "packages": {}}
+    assert not list((DIST / "pyodide").glob("*.whl"))
 
 
-def test_every_wheel_is_pure(lock):
-    for entry in lock["packages"].values():
-        assert entry["file_name"].endswith("-none-any.whl"), entry["file_name"]
-        with zipfile.ZipFile(DIST / "pyodide" / entry["file_name"]) as archive:
-            assert not [name for name in archive.namelist() if name.endswith((".so", ".pyd"))]
+def test_the_zip_holds_the_listed_stdlib_and_every_module_of_every_wheel_as_bytecode(info, python_zip):
+    names = set(python_zip.namelist())
+    assert not [name for name in names if name.endswith((".py", ".so"))]
+    for module in build.stdlib_modules():
+        path = module.replace(".", "/")
+        assert {f"{path}.pyc", f"{path}/__init__.pyc"} & names, module
+    wheels = {path.name: path for path in [*(ROOT / "build" / "out" / "wheels").glob("*.whl"),
+                                            *(ROOT / "build" / "out" / "project").glob("*.whl")]}
+    assert set(info["wheels"]) <= set(wheels)
+    for wheel in info["wheels"]:
+        assert wheel.endswith("-none-any.whl"), wheel
+        for name in zipfile.ZipFile(wheels[wheel]).namelist():
+            if ".dist-info/" in name or "/__pycache__/" in name or name.endswith("/"):
+                continue
+            assert (name + "c" if name.endswith(".py") else name) in names, name
+    assert "upstream_tls/templates/rule.md.j2" in names
 
 
-def test_our_wheel_carries_the_templates(lock):
-    with zipfile.ZipFile(DIST / "pyodide" / lock["packages"]["upstream-tls"]["file_name"]) as archive:
-        assert "upstream_tls/templates/rule.md.j2" in archive.namelist()
+def test_the_zip_is_stored_sorted_and_dated_1980(python_zip):
+    entries = python_zip.infolist()
+    assert [entry.filename for entry in entries] == sorted(entry.filename for entry in entries)
+    assert {entry.compress_type for entry in entries} == {zipfile.ZIP_STORED}
+    assert {entry.date_time for entry in entries} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_every_compressible_file_has_siblings_that_decode_to_it(info):
+    for name, sizes in info["sizes"].items():
+        data = (DIST / name).read_bytes()
+        assert sizes["identity"] == len(data)
+        for kind, decode in (("br", brotli.decompress), ("gz", gzip.decompress)):
+            sibling = DIST / f"{name}.{kind}"
+            assert sibling.is_file() == (kind in sizes), name
+            if sibling.is_file():
+                assert decode(sibling.read_bytes()) == data, sibling
+                assert sibling.stat().st_size < len(data)
+    for big in ("pyodide/pyodide.asm.wasm", "pyodide/python_stdlib.zip", "app.js"):
+        assert set(info["sizes"][big]) == {"identity", "br", "gz"}
+
+
+def test_compression_is_reproducible():
+    data = (ROOT / "web" / "worker.js").read_bytes() * 20
+    assert build.compressed(data) == build.compressed(data)
+
+
+def test_worker_and_service_worker_name_the_same_runtime(info):
+    worker = (DIST / "worker.js").read_text()
+    assert f'const RUNTIME = "{info["runtime"]}";' in worker
+    assert f'"snapshot " + "{info["runtime"]}"' in (DIST / "sw.js").read_text()
+    assert "RUNTIME_ID" not in worker and "DOWNLOAD_SIZES" not in worker
+    assert info["runtime"] == build.runtime_id(DIST)
 
 
 def test_page_has_the_policy_and_no_inline_script(info):
@@ -77,7 +113,8 @@ def test_page_has_the_policy_and_no_inline_script(info):
 
 
 def test_nothing_in_the_site_points_at_a_cdn(info):
-    for name in ("index.html", "app.js", "worker.js", "sw.js"):
+    for name in ("index.html", "app.js", "worker.js", "sw.js", *(f"chunks/{path.name}" for path in
+                                                                 (DIST / "chunks").glob("*.js"))):
         text = (DIST / name).read_text()
         assert "cdn.jsdelivr" not in text and "unpkg.com" not in text, name
 
