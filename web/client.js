@@ -1,6 +1,16 @@
 // The page's side of the worker protocol: one promise per request, status
 // phases to a callback, and replies to superseded requests dropped.
-const PROTOCOL = 1;
+import { PROTOCOL } from "./protocol.js";
+
+// The contract of each request type, checked from both sides
+// (tests/unit/test_bridge_contract.py, tests/e2e/test_contract.py):
+/**
+ * @typedef {"analyze"|"rule"|"llm_providers"|"llm_prepare"|"llm_stream"|"llm_error"|"llm_check"} RequestType
+ *   The handlers of upstream_tls.bridge (bridge.HANDLERS).
+ * @typedef {object} BridgePayload The request of one type: web/bridge.schema.json#/$defs/<type>_request.
+ * @typedef {object} BridgeResult What that request resolves to: web/bridge.schema.json#/$defs/<type>_result
+ *   (`analyze_result.page` is what the page draws).
+ */
 
 export class StaleReply extends Error {
   name = "StaleReply";
@@ -41,6 +51,11 @@ export class CoreClient {
 
   // latestOnly: only the newest request of this type matters — the worker
   // skips older ones still queued, and their replies are dropped here.
+  /**
+   * @param {RequestType} type
+   * @param {BridgePayload} payload
+   * @returns {Promise<BridgeResult>}
+   */
   request(type, payload, { latestOnly = false } = {}) {
     const id = this.nextId++;
     if (latestOnly) this.latest.set(type, id);

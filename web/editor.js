@@ -10,9 +10,8 @@ import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirro
 import { StreamLanguage, syntaxHighlighting, HighlightStyle, bracketMatching } from "@codemirror/language";
 import { searchKeymap, highlightSelectionMatches } from "@codemirror/search";
 import { lintGutter, setDiagnostics } from "@codemirror/lint";
-import { MergeView } from "@codemirror/merge";
-import { nginx } from "@codemirror/legacy-modes/mode/nginx";
 import { tags } from "@lezer/highlight";
+import { nginxMode } from "./nginx-mode.js";
 
 // Colours come from CSS variables so the editor follows the page's light/dark theme.
 const highlight = HighlightStyle.define([
@@ -23,7 +22,7 @@ const highlight = HighlightStyle.define([
   { tag: [tags.variableName, tags.special(tags.variableName)], color: "var(--syn-variable)" },
 ]);
 
-const language = StreamLanguage.define(nginx);
+const language = StreamLanguage.define(nginxMode);
 
 // label: the ARIA attribute that names the editor.
 function base(label, testid) {
@@ -53,7 +52,7 @@ export function createEditor(parent, { onChange, onDropFile, initial = "" }) {
         bracketMatching(),
         highlightSelectionMatches(),
         lintGutter(),
-        placeholder("server {\n    location /api/ {\n        proxy_pass https://10.0.1.45:8443;\n    }\n}"),
+        placeholder("Paste your nginx config here: a location or server block, nginx.conf, or what `nginx -T` prints."),
         EditorView.lineWrapping,
         keymap.of([...defaultKeymap, ...historyKeymap, ...searchKeymap, indentWithTab]),
         // A dropped file replaces the text (CodeMirror would insert it at the drop point).
@@ -67,7 +66,9 @@ export function createEditor(parent, { onChange, onDropFile, initial = "" }) {
           },
         }),
         EditorView.updateListener.of((update) => {
-          if (update.docChanged) onChange(update.state.doc.toString());
+          // A paste or a drop is the whole edit at once; typing goes on.
+          const whole = update.transactions.some((tr) => tr.isUserEvent("input.paste") || tr.isUserEvent("input.drop"));
+          if (update.docChanged) onChange(update.state.doc.toString(), { whole });
         }),
       ],
     }),
@@ -104,17 +105,46 @@ export function createEditor(parent, { onChange, onDropFile, initial = "" }) {
   };
 }
 
+// A read-only diff pane: long lines wrap (a narrow screen shows whole lines)
+// and the text takes keyboard focus, so its scrolling region can be reached
+// and read without a mouse.
+function diffPane(label) {
+  return [
+    ...base({ "aria-label": label, tabindex: "0" }),
+    EditorState.readOnly.of(true),
+    EditorView.editable.of(false),
+    EditorView.lineWrapping,
+  ];
+}
+
 // Side by side, read-only; the diff computation is bounded so a huge paste
 // never freezes the page (past the bound the diff is coarser, not wrong).
+// The merge view is its own chunk, loaded the first time a diff is drawn,
+// so the first visit does not fetch and compile it before the page is ready.
+// Returns {destroy()} at once; the view appears when the chunk has loaded.
+let mergeModule = null;
 export function createDiff(parent, original, fixed, labels = ["original config", "fixed config"]) {
-  const readOnly = [EditorState.readOnly.of(true), EditorView.editable.of(false)];
-  return new MergeView({
-    parent,
-    a: { doc: original, extensions: [...base({ "aria-label": labels[0] }), ...readOnly] },
-    b: { doc: fixed, extensions: [...base({ "aria-label": labels[1] }), ...readOnly] },
-    highlightChanges: true,
-    gutter: true,
-    collapseUnchanged: { margin: 3, minSize: 8 },
-    diffConfig: { scanLimit: 2000, timeout: 300 },
+  let view = null;
+  let destroyed = false;
+  mergeModule ??= import("@codemirror/merge");
+  mergeModule.then(({ MergeView }) => {
+    if (destroyed) return;
+    view = new MergeView({
+      parent,
+      a: { doc: original, extensions: diffPane(labels[0]) },
+      b: { doc: fixed, extensions: diffPane(labels[1]) },
+      highlightChanges: true,
+      gutter: true,
+      collapseUnchanged: { margin: 3, minSize: 8 },
+      diffConfig: { scanLimit: 2000, timeout: 300 },
+    });
+  }).catch(() => {
+    mergeModule = null; // not loaded (offline before it was cached): the next diff tries again
   });
+  return {
+    destroy() {
+      destroyed = true;
+      view?.destroy();
+    },
+  };
 }

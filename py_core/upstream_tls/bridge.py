@@ -23,7 +23,8 @@ from .output.json import chain_payload, diagnostic_payload, finding_payload, pro
 from .output.json import diagnosis_payload as render_diagnosis
 from .output.llm import answer_payload, prepared_payload, stream_payload
 from .output.text import chain_lines
-from .parse import DEFAULT_NAME
+from .page import PageView, empty_page, option_fields, unreadable_page
+from .parse import DEFAULT_NAME, InputError
 from .redact import redact
 from .rules import RULES_BY_CODE
 
@@ -61,8 +62,8 @@ def _fix_payload(result) -> dict:
     return {
         "text": result.text,
         "changed": result.changed,
-        "applied": [{"code": finding.code, "title": finding.fix.title, "line": finding.span.line}
-                    for finding in result.applied[:SHOWN_ITEMS]],
+        "applied": [{"code": finding.code, "title": finding.fix.title, "file": finding.span.file,
+                     "line": finding.span.line} for finding in result.applied[:SHOWN_ITEMS]],
         "applied_total": len(result.applied),
         "notes": list(result.notes),
         "placeholders": list(result.placeholders),
@@ -92,37 +93,56 @@ def _chain_payload(analysis) -> dict | None:
     return payload
 
 
+def _redaction_payload(text: str, log: str, chain: str) -> dict:
+    """The config as the Share panel shows it, and the log and chain as a
+    share link or "keep my input" carries them: secrets replaced (a chain's
+    certificates are public and stay)."""
+    redaction = redact(text)
+    return {"text": redaction.text, "summary": redaction.summary(),
+            "report": [redacted_payload(entry) for entry in redaction.report[:SHOWN_ITEMS]],
+            "report_total": len(redaction.report),
+            "log": redact(log).text if log.strip() else "", "chain": redact(chain).text if chain.strip() else ""}
+
+
 def analyze(payload: dict) -> dict:
     """Findings, diagnosis, fixed text, CA bundle, probe commands and the
-    redacted text for one state of the page's inputs."""
+    redacted text for one state of the page's inputs, and (`page`) what the
+    page shows of them in its own words."""
     text = payload.get("config", "")
-    options, option_problems = options_from(payload.get("options") or {})
-    redaction = redact(text)
+    fields = payload.get("options") or {}
+    options, option_problems = options_from(fields)
     result: dict = {"option_problems": option_problems, "chain": None, "findings_total": 0,
-                    "redaction": {"text": redaction.text, "summary": redaction.summary(),
-                                  "report": [redacted_payload(entry) for entry in redaction.report[:SHOWN_ITEMS]],
-                                  "report_total": len(redaction.report)}}
+                    "redaction": _redaction_payload(text, payload.get("log", ""), payload.get("chain", ""))}
     nothing = {"diagnostics": [], "findings": [], "diagnosis": None, "fix": None, "probes": [], "probes_total": 0}
+    field_errors = option_fields(option_problems, fields)
     if not text.strip():
-        return {**result, **nothing, "empty": True}
-    analysis = run_analysis(Inputs(text, payload.get("name") or DEFAULT_NAME, log=payload.get("log", ""),
-                                   chain=payload.get("chain", ""), options=options))
+        return {**result, **nothing, "empty": True, "page": empty_page(field_errors)}
+    try:
+        analysis = run_analysis(Inputs(text, payload.get("name") or DEFAULT_NAME, log=payload.get("log", ""),
+                                       chain=payload.get("chain", ""), options=options))
+    except InputError as exc:  # binary: nothing to check at all
+        return {**result, **nothing, "empty": False, "diagnostics": [diagnostic_payload(exc.diagnostic)],
+                "page": unreadable_page(text, exc.diagnostic.message, field_errors)}
     result["chain"] = _chain_payload(analysis)
     report = analysis.report
-    if report.diagnostics:
-        return {**result, **nothing, "empty": False,
-                "diagnostics": [diagnostic_payload(diagnostic) for diagnostic in report.diagnostics]}
-    findings = [_finding(finding) for finding in report.findings[:SHOWN_ITEMS]]
     result["findings_total"] = len(report.findings)
-    if option_problems:
-        return {**result, **nothing, "empty": False, "findings": findings}
-    diagnosis = None
-    if analysis.diagnosis is not None:
-        diagnosis = {**render_diagnosis(analysis.diagnosis), "log_lines": len(analysis.events)}
-    found = analysis.probes()
-    return {**result, "empty": False, "diagnostics": [], "findings": findings, "diagnosis": diagnosis,
-            "fix": _fix_payload(analysis.fixed()),
-            "probes": [probe_payload(probe) for probe in found[:SHOWN_PROBES]], "probes_total": len(found)}
+    fixed = None
+    if report.diagnostics:
+        result.update(nothing, empty=False,
+                      diagnostics=[diagnostic_payload(diagnostic) for diagnostic in report.diagnostics])
+    elif option_problems:
+        result.update(nothing, empty=False, findings=[_finding(finding) for finding in report.findings[:SHOWN_ITEMS]])
+    else:
+        fixed = analysis.fixed()
+        found = analysis.probes()
+        diagnosis = analysis.diagnosis
+        result.update(empty=False, diagnostics=[], findings=[_finding(item) for item in report.findings[:SHOWN_ITEMS]],
+                      diagnosis=None if diagnosis is None else {**render_diagnosis(diagnosis),
+                                                                "log_lines": len(analysis.events)},
+                      fix=_fix_payload(fixed), probes=[probe_payload(probe) for probe in found[:SHOWN_PROBES]],
+                      probes_total=len(found))
+    result["page"] = PageView(analysis, fixed, result, field_errors).build()
+    return result
 
 
 def rule(payload: dict) -> dict:
@@ -151,7 +171,6 @@ def llm_prepare(payload: dict) -> dict:
     The key is not part of it: the page adds it to `key_header` at send time
     (`has_key`: the preview shows that header, masked)."""
     from .llm import LLMError, prepare
-    from .parse import InputError
     try:
         prepared = prepare(payload.get("provider", ""), payload.get("config", ""), model=payload.get("model"),
                            base_url=(payload.get("base_url") or "").strip() or None, log_text=payload.get("log", ""),

@@ -8,6 +8,21 @@ import time
 from playwright.sync_api import Page, expect
 
 READY = re.compile(r"ready$")
+# Before any page script: every message between the page and its worker, as
+# JSON (what crosses is structured-cloned; a field left undefined is absent).
+RECORD_BRIDGE = """
+window.__bridge = { sent: [], received: [] };
+window.Worker = class extends window.Worker {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener("message", (event) => window.__bridge.received.push(JSON.parse(JSON.stringify(event.data))));
+  }
+  postMessage(message, ...rest) {
+    window.__bridge.sent.push(JSON.parse(JSON.stringify(message)));
+    return super.postMessage(message, ...rest);
+  }
+};
+"""
 
 
 class Playground:
@@ -57,6 +72,19 @@ class Playground:
 
     def fixed_text(self) -> str:
         return self.hook("fixed").text_content()
+
+    def load_example(self, example_id: str) -> dict:
+        """Press an example of the gallery; returns the inputs drawn for it."""
+        self.page.locator(f'[data-example="{example_id}"]').click()
+        return self.settle()
+
+    def record_bridge(self) -> None:
+        """Record the worker's messages from the next page load on (see bridge_messages)."""
+        self.page.add_init_script(RECORD_BRIDGE)
+
+    def bridge_messages(self) -> dict:
+        """{sent, received}: every message the page posted to its worker, and got back."""
+        return self.page.evaluate("() => window.__bridge")
 
     def analyze(self, payload: dict) -> dict:
         """The core in this page's worker, called directly (parity tests)."""
