@@ -3,7 +3,7 @@
     python tests/field/score.py            # field: top1 X/N, listed Y/N, fix-directives Z/M
     python tests/field/score.py -v         # every case: expected, named first, what the fix changed
     python tests/field/score.py --table    # the table by cause
-    python tests/field/score.py --readme   # rewrite that table in README.md (a test checks it is current)
+    python tests/field/score.py --docs     # rewrite that table in docs/diagnosis.md (a test checks it is current)
 
 A case counts for top-1 when the first cause is the accepted one, for listed
 when the accepted one is anywhere in the list; `none-fits` cases count when
@@ -32,8 +32,8 @@ from upstream_tls.options import parse_version
 from upstream_tls.parse import parse
 
 CASES = Path(__file__).resolve().parent / "cases"
-README = Path(__file__).resolve().parents[2] / "README.md"
-README_BLOCK = re.compile(r"(<!-- field:start -->\n)(.*?)(<!-- field:end -->)", re.S)
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "diagnosis.md"
+DOCS_BLOCK = re.compile(r"(<!-- field:start -->\n)(.*?)(<!-- field:end -->)", re.S)
 NONE_FITS = "none-fits"
 EVIDENCE_KEYS = ("log", "upstream_log", "response")
 REQUIRED = ("source", "summary", "resolution", "cause", "fix_directives", "target", "config")
@@ -117,7 +117,7 @@ def _config_only(cause, diagnosis) -> bool:
 
 
 def problems(name: str, case: dict) -> list[str]:
-    """What makes a case file unusable, by the format in README.md."""
+    """What makes a case file unusable, by the format in tests/field/README.md."""
     found = [f"{name}: missing {key}" for key in REQUIRED if key not in case]
     found += [f"{name}: unknown key {key}" for key in case if key not in REQUIRED + OPTIONAL]
     if not any(case.get(key, "").strip() for key in EVIDENCE_KEYS):
@@ -157,7 +157,7 @@ def table(outcomes: list[Outcome]) -> str:
     return "\n".join(lines)
 
 
-def readme_block(outcomes: list[Outcome]) -> str:
+def docs_block(outcomes: list[Outcome]) -> str:
     return f"{table(outcomes)}\n\n`{score(outcomes)}`\n"
 
 
@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-v", "--verbose", action="store_true")
     parser.add_argument("--table", action="store_true")
-    parser.add_argument("--readme", action="store_true")
+    parser.add_argument("--docs", action="store_true", help="rewrite the table in docs/diagnosis.md")
     args = parser.parse_args(argv)
     cases = load_cases()
     bad = [problem for name, case in cases.items() for problem in problems(name, case)]
@@ -182,10 +182,10 @@ def main(argv: list[str] | None = None) -> int:
                   + (f" ERROR {outcome.error}" if outcome.error else ""))
     if args.table:
         print(table(outcomes))
-    if args.readme:
-        text = README.read_text(encoding="utf-8")
-        README.write_text(README_BLOCK.sub(lambda match: match[1] + readme_block(outcomes) + match[3], text),
-                          encoding="utf-8")
+    if args.docs:
+        text = DOCS.read_text(encoding="utf-8")
+        DOCS.write_text(DOCS_BLOCK.sub(lambda match: match[1] + docs_block(outcomes) + match[3], text),
+                        encoding="utf-8")
     print(score(outcomes))
     return 1 if any(outcome.error for outcome in outcomes) else 0
 

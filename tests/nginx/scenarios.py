@@ -48,7 +48,7 @@ from harness import (  # noqa: E402
 LISTEN = "LISTEN_PORT"  # placeholder for the proxy's port in Built.config
 NGINX_T = "nginx -t"  # Scenario.before when the config test refuses the config
 
-# The cause taxonomy (DESIGN.md): stable ids the CLI's JSON uses.
+# The cause taxonomy (py_core/upstream_tls/causes.py, docs/diagnosis.md): stable ids the CLI's JSON uses.
 CAUSES = frozenset("""
     verify-without-trusted-certificate trusted-certificate-unreadable trusted-certificate-not-pem
     untrusted-certificate verify-depth-exceeded incomplete-chain certificate-purpose name-mismatch

@@ -18,14 +18,14 @@ from upstream_tls.output.text import diagnosis_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "field"))
 from score import (  # noqa: E402
+    DOCS,
+    DOCS_BLOCK,
     NONE_FITS,
-    README,
-    README_BLOCK,
+    docs_block,
     evidence_text,
     load_cases,
     options_of,
     problems,
-    readme_block,
     run_case,
 )
 
@@ -61,9 +61,9 @@ def test_floors(outcomes):
     assert listed >= LISTED_FLOOR, misses
 
 
-def test_readme_shows_the_current_score(outcomes):
-    shown = README_BLOCK.search(README.read_text(encoding="utf-8"))[2]
-    assert shown == readme_block(outcomes), "run: python tests/field/score.py --readme"
+def test_docs_show_the_current_score(outcomes):
+    shown = DOCS_BLOCK.search(DOCS.read_text(encoding="utf-8"))[2]
+    assert shown == docs_block(outcomes), "run: python tests/field/score.py --docs"
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -48,7 +48,7 @@ OPTION_SETS = [
 ]
 
 pytestmark = pytest.mark.skipif(not FILES, reason=f"peer corpus not found at {PEERS} "
-                                "(real-world configs kept outside the repository; see DESIGN.md)")
+                                "(real-world configs kept outside the repository; see docs/testing.md)")
 
 
 def read(path: Path) -> str:
