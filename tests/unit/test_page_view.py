@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -208,3 +209,38 @@ def test_redacted_log_and_chain_are_what_keep_and_share_carry(chain_pem):
     redaction = reply["result"]["redaction"]
     assert secret not in redaction["log"] and "verify error" in redaction["log"]
     assert redaction["chain"] == chain_pem
+
+
+# Real reports (tests/field): the verdict the page puts on top is the cause the
+# CLI's diagnosis puts first, and nothing the page shows speaks the command
+# line's language (flags, `<input>`); `where.file` is data for links, not text.
+sys.path.insert(0, str(ROOT / "tests" / "field"))
+from score import evidence_text, load_cases  # noqa: E402
+
+FIELD_CASES = load_cases()
+COMMAND_LINE_WORDS = re.compile(r"(?<![\w-])--[a-z][a-z-]+|<input>")
+
+
+def shown_texts(value, key: str = ""):
+    if isinstance(value, dict):
+        for name, item in value.items():
+            if name != "file":
+                yield from shown_texts(item, name)
+    elif isinstance(value, list):
+        for item in value:
+            yield from shown_texts(item, key)
+    elif isinstance(value, str) and key != "command":
+        yield value
+
+
+@pytest.mark.parametrize("name", sorted(FIELD_CASES))
+def test_on_real_reports_the_verdict_is_the_diagnosis_top_cause_in_page_words(name):
+    case = FIELD_CASES[name]
+    reply = json.loads(bridge.handle("analyze", json.dumps({
+        "config": case["config"], "log": evidence_text(case), "chain": case.get("chain", ""),
+        "options": {"mode": case.get("mode", "production"), "nginx_version": case.get("nginx_version", "")}})))
+    assert reply["ok"], reply
+    result = reply["result"]
+    causes = result["diagnosis"]["causes"] if result["diagnosis"] else []
+    assert result["page"]["verdict"]["cause"] == (causes[0]["cause"] if causes else None)
+    assert [text for text in shown_texts(result["page"]) if COMMAND_LINE_WORDS.search(text)] == []
