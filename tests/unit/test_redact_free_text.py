@@ -157,6 +157,7 @@ SHELL = [
     ("# docker login -u deploy -p {S} registry.example.com", "PASSWORD"),
     ("# echo '{S}' | docker login --username deploy --password-stdin ghcr.io", "PASSWORD"),
     ("# echo \"{S}\" | sudo -S systemctl reload nginx", "PASSWORD"),
+    ("# echo '{S}' | openssl passwd -apr1 -stdin >> /etc/nginx/.htpasswd", "PASSWORD"),
     ("# ldapsearch -x -D cn=nginx,dc=example,dc=org -w {S} uid=alice", "PASSWORD"),
     ("# keytool -importkeystore -srckeystore a.p12 -srcstorepass {S} -destkeystore a.jks", "PASSWORD"),
     ("# mongo -u admin -p {S} --authenticationDatabase admin", "PASSWORD"),

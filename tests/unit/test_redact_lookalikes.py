@@ -80,6 +80,8 @@ LOOKALIKES = [
     'map $http_x_api_key $api_client { default ""; "~^[A-Za-z0-9]{32}$" valid; }',
     'if ($http_x_api_key !~ "^[A-Za-z0-9]{32}$") { return 401; }',
     'if ($arg_token !~* "^[a-f0-9]{40}$") { return 401; }',
+    # A 12-digit number where no word speaks of AWS, an account or an owner.
+    "# draws from the 2024 laws table: row 123456789012",
     # An upstream host named for what it serves, with its port.
     "proxy_pass http://token_service:8080/introspect;",
     "proxy_pass http://secret-store:8200/v1/kv;",

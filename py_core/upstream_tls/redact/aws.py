@@ -13,7 +13,9 @@ from .text import Hit, Scan, alternation, line_end, line_start
 
 _ARN = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9-]*:([0-9]{12})?:[^\s\"'`;,)}\]<>]*[^\s\"'`;,)}\]<>.]")
 # Portuguese `conta` only as a word (not `contact`, `container`): checked after the match.
-_CONTEXT = re.compile(alternation("aws amazon account acct owner arn: konto compte cuenta conta".split()))
+# A word that starts so (`awsAccountId`, `accounts`), not one that ends so (`laws`, `draws`).
+_CONTEXT = re.compile("(?<![a-z])" +
+                      alternation("aws amazon account acct owner arn: konto compte cuenta conta".split()))
 # Also inside names: buckets and registries often carry the account
 # (`cdk-assets-123456789012-eu-west-1`, `123456789012.dkr.ecr…`).
 _ACCOUNT = re.compile(r"(?<![0-9A-Za-z])(?:[0-9]{12}|[0-9]{4}-[0-9]{4}-[0-9]{4})(?![0-9A-Za-z])")

@@ -81,10 +81,11 @@ _COMMAND_END = frozenset("|;&`)\n")
 _STRONG = (PASSWORD, API_KEY, TOKEN, SECRET)
 _LONG_OPTION = re.compile(r"(?<![\w-])--([A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*)(?:=|[ \t]+(?=\S))")
 _CONFIG_SET = re.compile(r"config(?:ure)?[ \t]+set[ \t]+")  # in the lower-cased text
-_STDIN_SINKS = re.compile(r"--password-stdin|--stdin\b|sudo[ \t]+(?:-\w+[ \t]+)*-S\b|chpasswd|htpasswd[ \t]+-\w*i"
-                          r"|secret[ \t]+create")
+_STDIN_SINKS = re.compile(r"--password-stdin|(?<![\w-])--?stdin\b|sudo[ \t]+(?:-\w+[ \t]+)*-S\b|chpasswd"
+                          r"|htpasswd[ \t]+-\w*i|secret[ \t]+create")
 _ECHO = re.compile(r"(?:echo|printf)((?:[ \t]+-[neE]+)*)[ \t]+")
 _HERE_STRING = re.compile(r"<<<[ \t]*")
+_REDIRECTION = re.compile(r"\d*(?:>>?|<(?!<<))")
 _OPTION = re.compile(r"--?[A-Za-z0-9][A-Za-z0-9-]*(?:=.*)?")  # the next option, not a value (`-3!F^…` is one)
 _SHELL_DEFAULT = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?[-=]([^}\n]+)\}")
 
@@ -136,8 +137,8 @@ def shell_defaults(scan: Scan) -> Iterator[Hit]:
 
 def _arguments(text: str, position: int, limit: int) -> list[tuple[int, int]]:
     """The words of a command from `position` to its end (`|`, `;`, `&&`,
-    a backquote, a `#` comment, the line's end); quotes and escapes are kept
-    in a word."""
+    a backquote, a `#` comment, a redirection, the line's end); quotes and
+    escapes are kept in a word."""
     words = []
     index = position
     while index < limit:
@@ -154,6 +155,8 @@ def _arguments(text: str, position: int, limit: int) -> list[tuple[int, int]]:
                 index = close + 1 if close > 0 else limit
             else:
                 index += 2 if text[index] == "\\" else 1
+        if _REDIRECTION.match(text, start, min(index, limit)):
+            break  # `>> /etc/nginx/.htpasswd`: what follows is where output goes, not an argument
         words.append((start, min(index, limit)))
     return words
 
