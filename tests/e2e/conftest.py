@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from unavailable import unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = Path(os.environ.get("UPSTREAM_TLS_DIST") or ROOT / "dist")  # another build: UPSTREAM_TLS_DIST
@@ -33,17 +34,11 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="session")
 def site() -> Iterator[str]:
     """The URL of the built site, served like a static host would."""
     if not (DIST / "build-info.json").is_file():
-        _unavailable("dist/ is not built: run `make dist`")
+        unavailable("dist/ is not built: run `make dist`")
     from serve import serve_in_background
     server, url = serve_in_background(DIST)
     yield url
@@ -53,7 +48,7 @@ def site() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM:
-        _unavailable("chromium is not installed (apt-get install chromium)")
+        unavailable("chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -92,7 +87,7 @@ def page(context, site):
 def self_signed_pem(tmp_path_factory) -> str:
     """A self-signed upstream certificate (PEM), made by the real openssl."""
     if not shutil.which("openssl"):
-        _unavailable("openssl is not installed")
+        unavailable("openssl is not installed")
     folder = tmp_path_factory.mktemp("pki")
     subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                     "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem"), "-days", "30",

@@ -19,13 +19,13 @@ fixture), so its upstreams live only while its own tests run.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from unavailable import unavailable
 
 from scenarios import (
     CAUSES,
@@ -78,8 +78,7 @@ def case(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     # Module-scoped fixtures run before conftest's autouse binary check.
     missing = [name for name, path in (("nginx", NGINX), ("openssl", OPENSSL)) if not path]
     if missing:
-        message = f"{' and '.join(missing)} not installed"
-        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+        unavailable(f"{' and '.join(missing)} not installed")
     s: Scenario = request.param
     directory = tmp_path_factory.mktemp(s.id)
     with instances(directory / "nginx") as nginx:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from unavailable import unavailable
 
 from upstream_tls.certs import ChainError, read_chain
 from upstream_tls.output.json import chain_payload
@@ -85,7 +86,7 @@ def test_random_text_in_pem_armour(text, as_bytes):
 def real_chain(tmp_path_factory) -> tuple[bytes, str]:
     """(DER of a leaf, PEM of leaf + intermediate + root) with SANs, EKU and key identifiers."""
     if OPENSSL is None:
-        pytest.skip("needs the openssl CLI")
+        unavailable("needs the openssl CLI")
     pki = Pki(tmp_path_factory.mktemp("fuzz-pki"))
     root = pki.root("Fuzz Root", key_type="ec")
     intermediate = pki.intermediate("Fuzz Int", root, key_type="ec")

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from unavailable import unavailable
 
 pytest.importorskip("pre_commit")
 
@@ -39,7 +40,7 @@ def git(cwd: Path, *args: str) -> str:
 def hook_repo(tmp_path_factory) -> tuple[Path, str]:
     """This checkout's working tree (with uncommitted work) as a repository of its own."""
     if shutil.which("git") is None:
-        pytest.skip("git not installed")
+        unavailable("git not installed")
     source = tmp_path_factory.mktemp("upstream-tls-hooks")
     for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
         shutil.copy(ROOT / name, source / name)

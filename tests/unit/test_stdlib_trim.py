@@ -17,7 +17,7 @@ import tomllib
 import zipfile
 from pathlib import Path
 
-import pytest
+from unavailable import unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = Path(os.environ.get("UPSTREAM_TLS_DIST") or ROOT / "dist")
@@ -39,7 +39,7 @@ def listed_modules() -> list[str]:
 
 def test_the_list_is_sorted_and_every_module_is_in_pyodides_standard_library():
     if not STOCK_STDLIB.is_file():
-        pytest.skip("build/node_modules is not installed: run `make dist`")
+        unavailable("build/node_modules is not installed: run `make dist`")
     modules = listed_modules()
     assert modules == sorted(set(modules))
     names = set(zipfile.ZipFile(STOCK_STDLIB).namelist())
@@ -73,9 +73,11 @@ def page_requests(folder: Path) -> list[tuple[str, dict]]:
         log = "\n".join(case.get(key, "") for key in ("log", "upstream_log", "response"))
         requests.append(("analyze", {"config": case["config"], "log": log,
                                      "options": {"nginx_version": case.get("nginx_version", "")}}))
-    chain = chain_pem(folder) if shutil.which("openssl") else ""
-    self_signed = chain.split("-----END CERTIFICATE-----\n", 1)[1] if chain else ""
-    for pem in filter(None, (chain, self_signed)):
+    if not shutil.which("openssl"):
+        unavailable("openssl is not installed: the chain requests need it")
+    chain = chain_pem(folder)
+    self_signed = chain.split("-----END CERTIFICATE-----\n", 1)[1]
+    for pem in (chain, self_signed):
         requests.append(("analyze", {"config": ORIGINAL, "chain": pem, "log": "verify error 20", "options": {}}))
     requests += [("rule", {"code": code}) for code in sorted(RULES_BY_CODE)]
     requests.append(("llm_providers", {}))
@@ -101,9 +103,7 @@ def run_core(zip_path: Path, requests: list[tuple[str, dict]], folder: Path, ful
 
 def test_the_trimmed_standard_library_answers_as_the_full_one(tmp_path):
     if not (DIST / "pyodide" / "python_stdlib.zip").is_file() or not shutil.which("node"):
-        if os.environ.get("CI"):
-            pytest.fail("dist/ is not built: `make test` builds it first")
-        pytest.skip("dist/ is not built or node is missing: run `make dist`")
+        unavailable("dist/ is not built or node is missing: run `make dist`")
     requests = page_requests(tmp_path)
     trimmed = run_core(DIST / "pyodide" / "python_stdlib.zip", requests, tmp_path, full_stdlib=False)
     full = run_core(DIST / "pyodide" / "python_stdlib.zip", requests, tmp_path, full_stdlib=True)
