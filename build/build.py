@@ -46,7 +46,7 @@ STATIC_FILES = ("index.html", "app.css", "favicon.svg", "sample.conf", "boot.js"
 SOURCE_DATE_EPOCH = "315532800"
 # Written with .br and .gz siblings; the rest are small or already compressed.
 COMPRESSIBLE = (".wasm", ".mjs", ".js", ".zip", ".whl", ".json", ".css", ".html", ".svg", ".conf")
-# Files for the host, not the browser: neither compressed nor cached by the service worker.
+# Not in the service worker's cache list: the worker itself and the files for the host.
 HOST_FILES = ("sw.js", "_headers", "build-info.json")
 # Where the page may send the one request a person asks for (the LLM call):
 # the known providers (from the core's own table, so the CLI, the page and

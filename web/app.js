@@ -5,7 +5,7 @@
 import { CoreClient, StaleReply } from "./client.js";
 import { createEditor } from "./editor.js";
 import { arrowKeyTabs, copyText, download, el, inlineCode, markdown } from "./dom.js";
-import { $, listed } from "./elements.js";
+import { $, listed, OPTION_FIELDS } from "./elements.js";
 import { setupExamples } from "./examples.js";
 import { DRAW_LIMIT, renderFix } from "./fixview.js";
 import { editorMarks, renderItems } from "./items.js";
@@ -24,9 +24,6 @@ const PHASES = {
   packages: "Loading upstream-tls…",
   ready: "Python core ready",
 };
-// The option fields, by the name the core reads them under.
-const OPTION_FIELDS = { mode: "mode", ca_file: "ca-file", ssl_names: "ssl-names", nginx_version: "nginx-version",
-  client_cert: "client-cert", client_key: "client-key" };
 const FIELD_IDS = ["log-input", "chain-input", ...Object.values(OPTION_FIELDS)];
 // The list's line before anything is pasted (web/index.html says the same, so nothing moves).
 const NOTHING_YET = "Nothing to list yet.";

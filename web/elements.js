@@ -24,6 +24,9 @@ export const ELEMENT_IDS = Object.freeze([
   "llm-preview", "llm-notes", "llm-send", "llm-cancel", "llm-state", "llm-warnings", "llm-stream", "llm-result",
   "llm-explanation", "llm-answer", "llm-tab-original", "llm-tab-fix", "llm-diff",
 ]);
+// The option fields, by the name the core reads them under.
+export const OPTION_FIELDS = Object.freeze({ mode: "mode", ca_file: "ca-file", ssl_names: "ssl-names",
+  nginx_version: "nginx-version", client_cert: "client-cert", client_key: "client-key" });
 const LISTED = new Set(ELEMENT_IDS);
 
 export function listed(id) {

@@ -105,12 +105,9 @@ export function renderFix(result, payload, { fileName, goToLine }) {
   const dump = Boolean(result.page.files);
   const files = fix ? fixedFiles(result, payload, fileName) : [];
   $("tab-fixed").textContent = dump ? "Fixed files" : "Fixed file";
-  for (const id of ["copy-fixed", "download-fixed"]) {
-    $(id).disabled = !fix;
-    $(id).hidden = dump;
-  }
+  // Enabled or not by app.js, which knows whether the result is stale.
+  for (const id of ["copy-fixed", "download-fixed"]) $(id).hidden = dump;
   const bundle = result.chain?.ca_bundle;
-  $("download-ca").disabled = !bundle?.pem;
   $("ca-hint").textContent = bundle?.pem ? `CA bundle: ${bundle.subject}, as ${bundle.file_name}.`
     : bundle?.error ?? (result.chain?.error ? "No CA bundle: the chain under Evidence could not be read (see there)."
       : "The CA bundle comes from the chain the upstream presents: paste it under Evidence.");

@@ -36,7 +36,7 @@ function causeItem(item, { goToLine }) {
     el("span", { className: "kind", text: item.verdict ? "The verdict's cause" : "Possible cause" }),
     el("strong", { className: "headline" }, inlineCode(item.headline))),
   el("p", { className: "chips" },
-    chip(`side-${item.side}`, item.side === "config" ? "Change this config" : "Change the upstream"),
+    chip(`side-${item.side}`, item.side_text),
     chip("sure", item.sure), item.tls ? null : chip("", "not TLS"), chip(`status-${item.status}`, item.status_text),
     item.where ? lineLink(item.where, goToLine, shortText(item.headline)) : null),
   el("p", { className: "action" }, el("span", { className: "label", text: "What to do: " }), inlineCode(item.action)),
@@ -59,7 +59,7 @@ function findingItem(item, { goToLine, showRule }) {
     el("span", { className: "headline message" }, inlineCode(item.headline))),
   el("p", { className: "chips" },
     lineLink(where, goToLine, shortText(item.headline)),
-    chip("side-config", "Change this config"), chip(`status-${item.status}`, item.status_text),
+    chip("side-config", item.side_text), chip(`status-${item.status}`, item.status_text),
     el("button", {
       type: "button", className: "code-link", title: `What ${item.code} means`,
       "aria-label": `What rule ${item.code} (${item.rule}) means`, onclick: () => showRule(item.code), text: item.code,

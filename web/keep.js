@@ -39,15 +39,17 @@ function sync(kept) {
 export function setupKeep({ latest }) {
   function save() {
     const shown = latest();
-    if (!$("keep-input").checked || !shown) return;
+    if (!$("keep-input").checked || !shown) return false;
     const original = $("keep-original").checked;
     const kept = { v: 1, original, inputs: original ? shown.inputs : shown.redacted };
     try {
       localStorage.setItem(SLOT, JSON.stringify(kept));
       describe(kept);
+      return true;
     } catch {
       localStorage.removeItem(SLOT);
       describe(null, "Too large to keep in this browser's storage: nothing is kept.");
+      return false;
     }
   }
   function forget() {
@@ -58,8 +60,9 @@ export function setupKeep({ latest }) {
     if (!$("keep-input").checked) return forget();
     $("keep-original").disabled = false;
     $("keep-clear").disabled = false;
-    describe({ original: $("keep-original").checked });
-    return save();
+    if (!save() && !$("keep-note").classList.contains("error")) {
+      $("keep-note").textContent = "On: nothing is stored yet — the input is kept once the page has checked it.";
+    }
   });
   $("keep-original").addEventListener("change", save);
   $("keep-clear").addEventListener("click", forget);

@@ -4,11 +4,12 @@
 // options — as compressed JSON in the URL fragment (#share2=…), which
 // browsers never send to a server. Older links (#share=…) carry the
 // redacted config alone and still open.
+import { OPTION_FIELDS } from "./elements.js";
+
 const PREFIX = "#share2=";
 const CONFIG_ONLY_PREFIX = "#share=";
 // A link is opened by someone else: a hostile one must not inflate without end.
 const MAX_SHARED_BYTES = 4 * 1024 * 1024;
-const OPTION_FIELDS = ["mode", "ca_file", "ssl_names", "nginx_version", "client_cert", "client_key"];
 
 async function pipe(bytes, stream, limit = Infinity) {
   const reader = new Blob([bytes]).stream().pipeThrough(stream).getReader();
@@ -45,7 +46,7 @@ async function unpack(encoded) {
 
 // inputs: {config, log, chain, options} already redacted by the core.
 export async function shareLink(inputs) {
-  const options = Object.fromEntries(OPTION_FIELDS.map((key) => [key, String(inputs.options?.[key] ?? "")]));
+  const options = Object.fromEntries(Object.keys(OPTION_FIELDS).map((key) => [key, String(inputs.options?.[key] ?? "")]));
   const body = JSON.stringify({ v: 2, config: inputs.config, log: inputs.log, chain: inputs.chain, options });
   const packed = await pipe(new TextEncoder().encode(body), new CompressionStream("deflate-raw"));
   const url = new URL(location.href);
@@ -57,7 +58,7 @@ export async function shareLink(inputs) {
 function checked(shared) {
   if (!shared || shared.v !== 2 || typeof shared.config !== "string") throw new TypeError("not a share");
   const text = (value) => (typeof value === "string" ? value : "");
-  const options = Object.fromEntries(OPTION_FIELDS.map((key) => [key, text(shared.options?.[key])]));
+  const options = Object.fromEntries(Object.keys(OPTION_FIELDS).map((key) => [key, text(shared.options?.[key])]));
   return { config: shared.config, log: text(shared.log), chain: text(shared.chain), options };
 }
 

@@ -3,6 +3,7 @@
 // (bridge `page.verdict`); this only lays them out.
 import { el, inlineCode } from "./dom.js";
 import { $ } from "./elements.js";
+import { lineLink } from "./items.js";
 
 // card: {kind, headline, side, side_text, sure, basis, steps, cause, where}
 export function renderVerdict(card, { goToLine }) {
@@ -17,10 +18,7 @@ export function renderVerdict(card, { goToLine }) {
     card.side_text ? el("span", { className: `chip side-${card.side}`, text: card.side_text }) : null,
     card.sure ? el("span", { className: "chip sure", text: card.sure }) : null,
     card.basis ? el("span", { className: "basis", text: card.basis }) : null,
-    where ? el("button", {
-      type: "button", className: "line-link", "data-line": where.line, "data-paste-line": where.paste_line,
-      "aria-label": `Show ${where.label} in the editor`, onclick: () => goToLine(where.paste_line), text: where.label,
-    }) : null,
+    where ? lineLink(where, goToLine) : null,
   ].filter(Boolean));
   $("verdict-steps").replaceChildren(...card.steps.map((step) => el("li", {}, inlineCode(step))));
 }

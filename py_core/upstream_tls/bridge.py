@@ -14,7 +14,7 @@ import posixpath
 import re
 from collections.abc import Callable
 
-from .analysis import Inputs
+from .analysis import UNREAD_KINDS, Inputs
 from .analysis import analyze as run_analysis
 from .collector import gc_paused
 from .options import LABELS, MODES, Options, options_from_fields
@@ -136,9 +136,11 @@ def analyze(payload: dict) -> dict:
         fixed = analysis.fixed()
         found = analysis.probes()
         diagnosis = analysis.diagnosis
+        # The pasted lines the diagnosis could read (not s_client's, from the chain box).
+        pasted_lines = sum(event.source != "probe" and event.kind not in UNREAD_KINDS for event in analysis.events)
         result.update(empty=False, diagnostics=[], findings=[_finding(item) for item in report.findings[:SHOWN_ITEMS]],
                       diagnosis=None if diagnosis is None else {**render_diagnosis(diagnosis),
-                                                                "log_lines": len(analysis.events)},
+                                                                "log_lines": pasted_lines},
                       fix=_fix_payload(fixed), probes=[probe_payload(probe) for probe in found[:SHOWN_PROBES]],
                       probes_total=len(found))
     result["page"] = PageView(analysis, fixed, result, field_errors).build()

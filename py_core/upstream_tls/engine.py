@@ -14,6 +14,12 @@ from .rewrite import LineClaims, apply_edits, split_lines
 from .rules import RULES
 
 MAX_ROUNDS = 8
+# How a FixResult's notes and outstanding lines start, for the page to
+# sort them: a step left after the fix, the upstream's side, a TLS name no
+# upstream took.
+NEXT_STEP = "next: "
+UPSTREAM_MUST = "the upstream must be fixed ("
+UNUSED_NAME = "--ssl-name "
 DEFAULT_OPTIONS = Options()
 RULE_ORDER = {rule.code: index for index, rule in enumerate(RULES)}
 
@@ -143,7 +149,7 @@ def unused_ssl_names(config: Config, options: Options) -> list[str]:
     """--ssl-name values no upstream took: a typo should not pass silently."""
     sites = Context(config, options).tls_sites
     hosts = {site.target.host for site in sites} | {f"{site.target.host}:{site.target.port}" for site in sites}
-    unused = [f"--ssl-name {key}={name}: no TLS proxy_pass names {key}"
+    unused = [f"{UNUSED_NAME}{key}={name}: no TLS proxy_pass names {key}"
               for key, name in options.ssl_names if key is not None and key not in hosts]
     needing = [site for site in sites if site.needs_name]
     if any(key is None for key, _ in options.ssl_names) and len({site.target.host for site in needing}) > 1:

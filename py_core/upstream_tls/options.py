@@ -16,8 +16,10 @@ SYSTEM_BUNDLE = re.compile(r"^/etc/(?:ssl/certs/ca-certificates\.crt|ssl/cert\.p
                            r"pki/tls/certs/ca-bundle\.crt|pki/tls/cert\.pem|pki/ca-trust/extracted/pem/"
                            r"tls-ca-bundle\.pem|ssl/ca-bundle\.pem)$")
 PUBLIC_BUNDLE_NAME = re.compile(r"(?:^|/)(?:cacert|ca-certificates|ca-bundle|tls-ca-bundle)\.(?:pem|crt)$")
-NAME_PLACEHOLDER = "REPLACE-WITH-UPSTREAM-CERT-DNS-NAME"
-RESOLVER_PLACEHOLDER = "REPLACE-WITH-DNS-SERVER-IP"
+# What a fix writes where only the person knows the value.
+PLACEHOLDER_PREFIX = "REPLACE-WITH-"
+NAME_PLACEHOLDER = PLACEHOLDER_PREFIX + "UPSTREAM-CERT-DNS-NAME"
+RESOLVER_PLACEHOLDER = PLACEHOLDER_PREFIX + "DNS-SERVER-IP"
 MODES = ("production", "dev")
 
 

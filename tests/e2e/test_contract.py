@@ -94,7 +94,8 @@ def test_an_llm_preview_send_and_check_fit_the_schema(page, llm_stub):
 # Where each script keeps a part of the analyze result: variable -> its schema definitions.
 READERS = {
     "app.js": {r"result": ["analyze_result"], r"(?:result\.)?page": ["page"]},
-    "fixview.js": {r"result": ["analyze_result"], r"result\.page": ["page"]},
+    "fixview.js": {r"result": ["analyze_result"], r"result\.page": ["page"], r"note": ["note"],
+                   r"file": ["changed_file"], r"step": ["deploy_step"], r"probe": ["probe"]},
     "verdict.js": {r"card": ["verdict"]},
     "items.js": {r"item": ["cause_item", "finding_item"], r"where": ["where"]},
 }

@@ -17,6 +17,7 @@ import hostile_answers
 import pytest
 from jsonschema import Draft202012Validator
 from llm_stub import anthropic_events, openai_events
+from unavailable import unavailable
 
 from upstream_tls import bridge
 
@@ -62,7 +63,7 @@ def call(kind: str, payload: dict) -> dict:
     """The payload checked as a request of `kind`, then the bridge's result checked as its result."""
     assert_fits(f"{kind}_request", payload)
     reply = json.loads(bridge.handle(kind, json.dumps(payload)))
-    assert_fits("reply_message", {"v": 1, "id": 1, **reply})
+    assert_fits("reply_message", {"v": protocol_version(), "id": 1, **reply})
     assert reply["ok"], reply
     assert_fits(f"{kind}_result", reply["result"])
     return reply["result"]
@@ -72,7 +73,7 @@ def call(kind: str, payload: dict) -> dict:
 def gallery() -> list[dict]:
     """The examples gallery of the page (web/example-data.js), read by node."""
     if not shutil.which("node"):
-        pytest.skip("node is not installed")
+        unavailable("node is not installed (make dist installs it)")
     script = "import('./example-data.js').then((m) => console.log(JSON.stringify(m.EXAMPLES)))"
     output = subprocess.run(["node", "--input-type=module", "-e", script], cwd=WEB, capture_output=True, text=True,
                             check=True).stdout
@@ -185,7 +186,7 @@ def test_rule_fits():
 def test_errors_are_one_line_replies():
     for kind, payload in [("rule", {"code": "UT999"}), ("nothing", {}), ("llm_stream", {"id": "never-started"})]:
         reply = json.loads(bridge.handle(kind, json.dumps(payload)))
-        assert_fits("reply_message", {"v": 1, "id": 7, **reply})
+        assert_fits("reply_message", {"v": protocol_version(), "id": 7, **reply})
         assert not reply["ok"] and "\n" not in reply["error"]
 
 

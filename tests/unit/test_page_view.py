@@ -17,6 +17,10 @@ from upstream_tls.page.files import host_text
 from upstream_tls.page.recognise import looks_like
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "field"))
+from score import evidence_text, load_cases  # noqa: E402
+
+FIELD_CASES = load_cases()
 CONFIG = """server {
     listen 443 ssl;
     location /api/ {
@@ -211,30 +215,11 @@ def test_redacted_log_and_chain_are_what_keep_and_share_carry(chain_pem):
     assert redaction["chain"] == chain_pem
 
 
-# Real reports (tests/field): the verdict the page puts on top is the cause the
-# CLI's diagnosis puts first, and nothing the page shows speaks the command
-# line's language (flags, `<input>`); `where.file` is data for links, not text.
-sys.path.insert(0, str(ROOT / "tests" / "field"))
-from score import evidence_text, load_cases  # noqa: E402
-
-FIELD_CASES = load_cases()
-COMMAND_LINE_WORDS = re.compile(r"(?<![\w-])--[a-z][a-z-]+|<input>")
-
-
-def shown_texts(value, key: str = ""):
-    if isinstance(value, dict):
-        for name, item in value.items():
-            if name != "file":
-                yield from shown_texts(item, name)
-    elif isinstance(value, list):
-        for item in value:
-            yield from shown_texts(item, key)
-    elif isinstance(value, str) and key != "command":
-        yield value
-
 
 @pytest.mark.parametrize("name", sorted(FIELD_CASES))
 def test_on_real_reports_the_verdict_is_the_diagnosis_top_cause_in_page_words(name):
+    """tests/field: the verdict on top is the cause the CLI's diagnosis puts
+    first, and nothing the page shows speaks the command line's language."""
     case = FIELD_CASES[name]
     reply = json.loads(bridge.handle("analyze", json.dumps({
         "config": case["config"], "log": evidence_text(case), "chain": case.get("chain", ""),
@@ -243,4 +228,4 @@ def test_on_real_reports_the_verdict_is_the_diagnosis_top_cause_in_page_words(na
     result = reply["result"]
     causes = result["diagnosis"]["causes"] if result["diagnosis"] else []
     assert result["page"]["verdict"]["cause"] == (causes[0]["cause"] if causes else None)
-    assert [text for text in shown_texts(result["page"]) if COMMAND_LINE_WORDS.search(text)] == []
+    assert [text for text in words(result["page"]) if CLI_WORDS.search(text)] == []

@@ -54,9 +54,12 @@ def test_every_lookup_names_a_listed_id():
 
 
 def test_every_listed_id_is_used():
-    """Named as a string by some module; a field's error note is reached as
+    """Named as a string by some module or among elements.js's OPTION_FIELDS
+    (which app.js reads by value); a field's error note is reached as
     `${id}-error` from its field's id (app.js markFields)."""
     strings = {name for path in MODULES for name in re.findall(r'"([^"\n]+)"', path.read_text())}
+    option_fields = re.search(r"OPTION_FIELDS = Object\.freeze\(\{(.*?)\}\)", ELEMENTS.read_text(), re.S)
+    strings |= set(re.findall(r'"([^"\n]+)"', option_fields[1]))
     notes_by_field = "`${id}-error`" in (WEB / "app.js").read_text()
     unused = [name for name in listed_ids() if name not in strings and not (
         notes_by_field and name.endswith("-error") and name.removesuffix("-error") in strings)]

@@ -9,7 +9,7 @@ from dataclasses import replace
 from ..causes import CAUSES, UPSTREAM
 from ..context import Context
 from ..editing import Change, compose
-from ..engine import FixResult
+from ..engine import NEXT_STEP, UPSTREAM_MUST, FixResult
 from ..engine import fix as rules_fix
 from ..findings import Edit, Finding
 from ..options import RESOLVER_PLACEHOLDER
@@ -63,7 +63,7 @@ def evidence_fix(diagnosis: Diagnosis, unsafe_fixes: bool = False) -> FixResult:
         outstanding.append(f"{RESOLVER_PLACEHOLDER} is still in the output: put the IP of a DNS server nginx can "
                            "reach there (127.0.0.11 inside Docker, the cluster DNS in Kubernetes)")
     result.outstanding = outstanding + result.outstanding + [
-        f"the upstream must be fixed ({cause.cause}): {CAUSES[cause.cause].action}" for cause in diagnosis.causes
+        f"{UPSTREAM_MUST}{cause.cause}): {CAUSES[cause.cause].action}" for cause in diagnosis.causes
         if cause.confidence >= APPLY_AT and cause.side == UPSTREAM and not cause.applicable(options, unsafe_fixes)]
     return result
 
@@ -99,7 +99,7 @@ def _next_step(diagnosis: Diagnosis, fixed: str) -> list[str]:
         return []
     source = ("the chain's root (`--write-ca`, or Download CA bundle in the page)" if diagnosis.chain is not None
               else "the CA that issued the upstream's certificate (for a self-signed upstream, that certificate)")
-    return [f"next: put {source} at {path}, then `nginx -t` and reload"]
+    return [f"{NEXT_STEP}put {source} at {path}, then `nginx -t` and reload"]
 
 
 def _changes(ctx: Context, site: Site, repair: Repair) -> list[tuple[str, list[Change | None] | None]]:

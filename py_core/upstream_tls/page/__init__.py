@@ -8,7 +8,7 @@ fix), which stays what `upstream-tls` prints; only the wording differs.
 from __future__ import annotations
 
 from ..analysis import Analysis
-from ..engine import FixResult
+from ..engine import NEXT_STEP, UNUSED_NAME, UPSTREAM_MUST, FixResult
 from ..options import LABELS, Options
 from . import verdict
 from .files import changed_files
@@ -23,8 +23,6 @@ SHOWN_NOTES = 50
 # The page's field ids, by the label an option problem starts with.
 FIELD_OF_LABEL = {LABELS["nginx_version"]: "nginx-version", LABELS["ssl_names"]: "ssl-names",
                   LABELS["mode"]: "mode", LABELS["ca_file"]: "ca-file"}
-UNUSED_NAME = "--ssl-name "
-UPSTREAM_MUST = "the upstream must be fixed ("  # the verdict says it in its own step
 
 
 def empty_page(fields: dict) -> dict:
@@ -95,8 +93,9 @@ class PageView:
         from .recognise import looks_like, sentence
         where = self.wording.where(diagnostic["file"], diagnostic["line"])
         found = looks_like(self.analysis.inputs.config)
-        card = verdict.not_nginx(sentence(found)) if found else verdict.refused(diagnostic["message"], where)
-        return {**_nothing(), "verdict": card, "fields": self.fields,
+        if found:  # the card names what it is; where nginx would stop reading it helps no one
+            return {**_nothing(), "verdict": verdict.not_nginx(sentence(found)), "fields": self.fields}
+        return {**_nothing(), "verdict": verdict.refused(diagnostic["message"], where), "fields": self.fields,
                 "problems": [{"where": where, "message": diagnostic["message"]}]}
 
     def _outstanding(self) -> list[str]:
@@ -106,22 +105,26 @@ class PageView:
         for line in self.fixed.outstanding if self.fixed else ():
             if line.startswith(UNUSED_NAME):
                 self.fields["ssl-names"] = capitalised(self.wording.say(line))
-            elif not line.startswith(UPSTREAM_MUST):
+            elif not line.startswith(UPSTREAM_MUST):  # the verdict says it in its own step
                 left.append(self.wording.say(line))
         return left
 
     def _next_steps(self) -> list[str]:
         notes = self.fixed.notes if self.fixed else ()
-        return [capitalised(self.wording.say(note.removeprefix("next: "))) + "."
-                for note in notes if note.startswith("next: ")]
+        return [capitalised(self.wording.say(note.removeprefix(NEXT_STEP))) + "."
+                for note in notes if note.startswith(NEXT_STEP)]
 
     def _verdict(self, causes: list[dict], findings: list[dict], outstanding: list[str],
                  next_steps: list[str]) -> dict:
         diagnosis = self.result["diagnosis"]
         if causes:
-            card = verdict.from_cause(causes[0], self._basis(), next_steps, outstanding)
+            # A step left after the fix belongs in the verdict only if it is this
+            # cause's (the CA file its directives name); the checklist has them all.
+            paths = [word.rstrip(";") for line in causes[0]["directives"] for word in line.split() if "/" in word]
+            own_steps = [step for step in next_steps if any(path in step for path in paths)]
+            card = verdict.from_cause(causes[0], self._basis(), own_steps, outstanding)
         elif diagnosis is not None:
-            card = verdict.no_cause(self.result["diagnosis"]["missing"], findings)
+            card = verdict.no_cause(self.result["diagnosis"]["missing"], findings, self.result["findings_total"])
         else:
             fix_state = "withheld" if self.fixed is None else "changed" if self.fixed.changed else "unchanged"
             card = verdict.from_config(findings, self.result["findings_total"], fix_state, next_steps, outstanding)
@@ -135,7 +138,9 @@ class PageView:
         parts = [f"{lines} pasted line{'s' if lines != 1 else ''}"] if lines else []
         if self.analysis.chain is not None:
             parts.append("the certificate chain")
-        return "from " + " and ".join(parts) if parts else "from the evidence"
+        elif any(event.source == "probe" for event in self.analysis.events):
+            parts.append("what openssl s_client printed")
+        return "from " + " and ".join(parts) if parts else "from the config alone: no pasted line says why"
 
     def _notes(self, deploying: bool) -> list[dict]:
         """The fix's notes, each said once: "next:" steps are in the deploy checklist."""
@@ -147,7 +152,7 @@ class PageView:
                   "where": self.wording.where(finding.span.file, finding.span.line)}
                  for finding in fixed.applied[:SHOWN_NOTES]]
         notes += [{"kind": "note", "text": capitalised(say(note))} for note in fixed.notes
-                  if not (deploying and note.startswith("next: "))]
+                  if not (deploying and note.startswith(NEXT_STEP))]
         notes += [{"kind": "todo", "text": "Fill in " + say(line)} for line in fixed.placeholders]
         notes += [{"kind": "remaining", "text": capitalised(say(finding.message)),
                    "label": f"{self.wording.line_words(finding.span.file, finding.span.line)} of the fixed text",

@@ -10,14 +10,14 @@ import shlex
 from ..context import Context
 from ..options import Options, is_public_bundle
 from ..parse import parse
-from ..probe import commands_for, probe_name
+from ..probe import addresses, verify_command
 
 TRUST_FILE = re.compile(r"^[ \t]*(?:proxy|grpc|uwsgi)_ssl_trusted_certificate[ \t]+(\S+?);", re.M)
 CLIENT_FILES = re.compile(r"^[ \t]*(?:proxy|grpc|uwsgi)_ssl_certificate(?:_key)?[ \t]+(\S+?);", re.M)
 # Past this size the fixed text is not parsed a second time for the probe
 # commands: that would add seconds to every keystroke's analysis.
 PROBE_LIMIT = 200_000
-SHOWN_PROBES = 3
+SHOWN_PROBE_STEPS = 3
 
 
 def step(title: str, command: str | None = None, expect: str | None = None) -> dict:
@@ -76,22 +76,9 @@ def probe_steps(fixed: str, name: str, options: Options) -> list[dict]:
         if verify is None or verify.args[:1] != ["on"] or trust is None or not trust.args:
             continue
         for address, tls_name in addresses(site, options):
-            commands.setdefault(address, commands_for(address, tls_name, trust.args[0])[2][1])
+            commands.setdefault(address, verify_command(address, tls_name, trust.args[0]))
     return [step(f"From the nginx host, check {address} against the trust file nginx now uses.", command,
-                 "Verify return code: 0 (ok)") for address, command in list(commands.items())[:SHOWN_PROBES]]
-
-
-def addresses(site, options: Options) -> list[tuple[str, str | None]]:
-    """(HOST:PORT, the TLS name to check) per literal address of a site, as
-    the probe commands name them."""
-    if site.target.has_variable or site.target.is_unix:
-        return []
-    found = []
-    for host, port in sorted(site.addresses, key=lambda pair: (pair[0] or "", pair[1] or 0)):
-        if host and "$" not in host and not host.startswith("unix"):
-            shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
-            found.append((f"{shown}:{port or 443}", probe_name(site, host, options)))
-    return found
+                 "Verify return code: 0 (ok)") for address, command in list(commands.items())[:SHOWN_PROBE_STEPS]]
 
 
 def deploy_steps(original: str, fixed: str, name: str, options: Options, bundle: dict | None,

@@ -7,15 +7,17 @@ from __future__ import annotations
 import re
 
 from ..engine import FixResult
-from ..options import Options
+from ..options import PLACEHOLDER_PREFIX, Options
 from .words import Wording
 
 RULE_CODE = re.compile(r"\bUT\d{3}\b")
 SEVERITY_WORDS = {"error": "Error", "warning": "Warning", "info": "Note"}
+SIDE_WORDS = {"config": "Change this config", "upstream": "Change the upstream"}
 STATUS_WORDS = {
     "fixed": "Fixed below",
+    "fill-in": "Fixed below once you fill in what it marks",
     "by-hand": "Do this by hand",
-    "unsafe": "Not applied: it changes more than this line (Dev mode applies it)",
+    "unsafe": "Not applied: it may change how the upstream answers, not only TLS (Dev mode applies it)",
     "unsafe-cause": "Not applied automatically (Dev mode applies it)",
     "dev-only": "Dev mode only: it weakens TLS",
     "weak": "Not applied: the evidence points elsewhere first",
@@ -56,6 +58,8 @@ class Items:
         self.applied = {(finding.code, finding.span.file, finding.span.line): finding.fix.title
                         for finding in (fixed.applied if fixed else ())}
         self.fix_made = fixed is not None
+        # The fixed text still holds a REPLACE-WITH-… the person must fill in.
+        self.placeholders_left = bool(fixed and PLACEHOLDER_PREFIX in fixed.text)
         # A finding the evidence-driven fix resolved in its own way is not
         # among those left in the fixed text.
         self.left = {(finding.code, finding.span.file) for finding in (fixed.remaining if fixed else ())}
@@ -74,7 +78,8 @@ class Items:
     def cause(self, payload: dict, cause, first: bool, where: dict | None) -> dict:
         status = self._cause_status(payload, cause)
         return {
-            "kind": "cause", "cause": payload["cause"], "side": payload["side"], "tls": payload["tls"],
+            "kind": "cause", "cause": payload["cause"], "side": payload["side"],
+            "side_text": SIDE_WORDS[payload["side"]], "tls": payload["tls"],
             "verdict": first, "headline": capitalised(payload["title"]), "confidence": payload["confidence"],
             "sure": likely(payload["confidence"]), "status": status, "status_text": STATUS_WORDS[status],
             "action": capitalised(self.say(payload["fix"]["title"])), "directives": payload["fix"]["directives"],
@@ -84,6 +89,14 @@ class Items:
         }
 
     def _cause_status(self, payload: dict, cause) -> str:
+        status = self._repair_status(payload, cause)
+        directives = payload["fix"]["directives"]
+        if status == "fixed" and self.placeholders_left and (
+                not directives or any(PLACEHOLDER_PREFIX in line for line in directives)):
+            return "fill-in"
+        return status
+
+    def _repair_status(self, payload: dict, cause) -> str:
         from ..diagnose.weights import APPLY_AT  # evidence only: the page starts without the diagnosis
         applicability = payload["fix"]["applicability"]
         if not payload["fix"]["directives"]:
@@ -105,7 +118,7 @@ class Items:
         status = self._finding_status(fix, title is not None or (resolved and fix is not None))
         return {
             "kind": "finding", "code": payload["code"], "rule": payload["rule"], "severity": payload["severity"],
-            "side": "config", "headline": capitalised(self.say(payload["message"])),
+            "side": "config", "side_text": SIDE_WORDS["config"], "headline": capitalised(self.say(payload["message"])),
             "sure": SEVERITY_WORDS.get(payload["severity"], payload["severity"]), "status": status,
             "status_text": STATUS_WORDS[status] if fix else "No automatic fix",
             "action": capitalised(self.say(title or fix["title"])) if fix else None,

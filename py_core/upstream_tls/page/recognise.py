@@ -12,12 +12,9 @@ import re
 MAGIC = (
     ("PK\x03\x04", "a ZIP archive"),
     ("\x1f\ufffd", "a gzip-compressed file: unpack it first"),
-    ("\x1f\x8b", "a gzip-compressed file: unpack it first"),
     ("%PDF", "a PDF document"),
     ("\ufffdPNG", "a PNG image"),
-    ("\x89PNG", "a PNG image"),
     ("\x7fELF", "a program (ELF binary)"),
-    ("ustar", "a tar archive"),
 )
 
 # (pattern, what it looks like, where it belongs — None: nowhere in this

@@ -5,13 +5,13 @@ so the card and the list can never disagree."""
 from __future__ import annotations
 
 from ..causes import CAUSES
-from .items import capitalised, decapitalised
+from .items import SIDE_WORDS, capitalised, decapitalised
 
-SIDE_WORDS = {"config": "Change this config", "upstream": "Change the upstream"}
 # Causes whose client sees another status than 502: the upstream answers it.
 NOT_A_502 = frozenset({"client-certificate-required", "client-certificate-rejected", "http-to-https-port",
                        "host-header-mismatch"})
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+THIN_EVIDENCE = "paste the error.log line nginx wrote for the 502 (it has `upstream:` in it)."
 
 
 def card(kind: str, headline: str, steps: list[str], side: str | None = None, **extra) -> dict:
@@ -39,16 +39,21 @@ def refused(message: str, where: dict | None) -> dict:
 
 def from_cause(top: dict, basis: str, next_steps: list[str], outstanding: list[str]) -> dict:
     """The likeliest cause, said as the answer."""
+    from ..diagnose.weights import APPLY_AT  # evidence only: the page starts without the diagnosis
     title = decapitalised(top["headline"])
-    if not top["tls"]:
+    tentative = top["confidence"] < APPLY_AT
+    if tentative:
+        headline = f"Possibly your 502: {title}."
+    elif not top["tls"]:
         headline = f"Your 502 is not about TLS: {title}."
     elif top["cause"] in NOT_A_502:
         headline = f"Why it fails: {title}."
     else:
         headline = f"Your 502: {title}."
     status = top["status"]
-    if status == "fixed":
-        steps = [f"{top['action']} — the fix below does it: " + " ".join(f"`{line}`" for line in top["directives"])]
+    if status in ("fixed", "fill-in"):
+        doing = " ".join(f"`{line}`" for line in top["directives"])
+        steps = [f"{top['action']} — the fix below does it" + (f": {doing}" if doing else ".")]
         steps += next_steps
     elif top["side"] == "upstream" and status in ("upstream", "dev-only"):
         steps = [f"On the upstream: {CAUSES[top['cause']].action}."]
@@ -60,15 +65,16 @@ def from_cause(top: dict, basis: str, next_steps: list[str], outstanding: list[s
     else:
         steps = [f"{top['action']}.", f"{top['status_text']}."]
     steps += [f"Still needed: {decapitalised(line)}" for line in outstanding]
+    if tentative:
+        steps.append(f"The evidence is thin: {THIN_EVIDENCE}")
     return card("cause", headline, steps, top["side"], sure=top["sure"], confidence=top["confidence"], basis=basis,
                 cause=top["cause"], where=top["where"])
 
 
-def no_cause(missing: list[str], findings: list[dict]) -> dict:
-    steps = [capitalised(line) for line in missing[:2]] or [
-        "Paste the error.log line nginx wrote for the 502 (it has `upstream:` in it)."]
+def no_cause(missing: list[str], findings: list[dict], total: int) -> dict:
+    steps = [capitalised(line) for line in missing[:2]] or [capitalised(THIN_EVIDENCE)]
     if findings:
-        steps.append(f"Meanwhile the config has {_problems(findings)}: see the list below.")
+        steps.append(f"Meanwhile the config has {_problems(findings, total)}: see the list below.")
     return card("no-cause", "The evidence matches no known cause of a 502 yet.", steps, basis="from the evidence")
 
 

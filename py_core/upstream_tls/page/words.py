@@ -25,6 +25,9 @@ ARGUMENT = r"([^\s`),;]+?)(?=:?(?:[\s`),;]|$))"
 FLAG_PHRASES = (
     (re.compile(r" ?\(`?--write-ca`?, or Download CA bundle in the page\)"), " (Download CA bundle)"),
     (re.compile(r"`?--write-ca`?"), "Download CA bundle"),
+    (re.compile(r"\bgive `?--ssl-name UPSTREAM=NAME`?"),
+     f"type the upstream and the name its certificate holds into {TLS_NAMES} (e.g. `10.0.1.45=api.internal`)"),
+    (re.compile(r"\(or the name: `?--ssl-name NAME`?\)"), f"(or type the name into {TLS_NAMES})"),
     (re.compile(r"\bgive `?--ssl-name " + ARGUMENT + "`?"), rf"type \1 into {TLS_NAMES}"),
     (re.compile(r"`?--ssl-name " + ARGUMENT + "`?"), rf"\1 in {TLS_NAMES}"),
     (re.compile(r"`?--ssl-name`?"), TLS_NAMES),
