@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from page_inputs import self_signed_pem as make_self_signed_pem
 from unavailable import unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,12 +88,7 @@ def self_signed_pem(tmp_path_factory) -> str:
     """A self-signed upstream certificate (PEM), made by the real openssl."""
     if not shutil.which("openssl"):
         unavailable("openssl is not installed")
-    folder = tmp_path_factory.mktemp("pki")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                    "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem"), "-days", "30",
-                    "-subj", "/CN=api.internal", "-addext", "subjectAltName=DNS:api.internal"],
-                   check=True, capture_output=True)
-    return (folder / "cert.pem").read_text()
+    return make_self_signed_pem(tmp_path_factory.mktemp("pki"))
 
 
 @pytest.fixture

@@ -4,11 +4,11 @@ redaction and probe commands — because both call upstream_tls.bridge."""
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 
 import pytest
+from page_inputs import fixture_payload
 
 from upstream_tls import bridge
 
@@ -20,16 +20,6 @@ CONFIGS = sorted([*(ROOT / "tests" / "fixtures").rglob("*.conf"), *(ROOT / "exam
 LOG = ('2026/11/28 10:00:00 [error] 7#7: *1 upstream SSL certificate verify error: (20:unable to get local issuer '
        'certificate) while SSL handshaking to upstream, client: 127.0.0.1, server: _, request: "GET / HTTP/1.1", '
        'upstream: "https://10.0.1.45:8443/"\n')
-
-
-def payload_for(path: Path) -> dict:
-    """The page's payload for a fixture, with its `# options:` line as form fields."""
-    text = path.read_text()
-    options = {"mode": "production"}
-    match = re.match(r"# options: (.*)", text)
-    if match:
-        options.update(pair.split("=", 1) for pair in match.group(1).split())
-    return {"config": text, "options": options}
 
 
 def in_cpython(payload: dict) -> dict:
@@ -53,7 +43,7 @@ def test_every_fixture_is_covered():
 
 @pytest.mark.parametrize("path", CONFIGS, ids=lambda path: str(path.relative_to(ROOT)))
 def test_browser_and_cpython_agree(core_page, path):
-    payload = payload_for(path)
+    payload = fixture_payload(path)
     in_browser = core_page.analyze(payload)
     expected = in_cpython(payload)
     assert in_browser["findings"] == expected["findings"]
@@ -64,7 +54,7 @@ def test_browser_and_cpython_agree(core_page, path):
 @pytest.mark.parametrize("path", [path for path in CONFIGS if "UT00" in path.parent.name][:12],
                          ids=lambda path: str(path.relative_to(ROOT)))
 def test_browser_and_cpython_agree_with_evidence(core_page, path, self_signed_pem):
-    payload = {**payload_for(path), "log": LOG, "chain": self_signed_pem}
+    payload = {**fixture_payload(path), "log": LOG, "chain": self_signed_pem}
     in_browser = core_page.analyze(payload)
     expected = in_cpython(payload)
     assert in_browser["diagnosis"] == expected["diagnosis"]

@@ -17,6 +17,7 @@ import hostile_answers
 import pytest
 from jsonschema import Draft202012Validator
 from llm_stub import anthropic_events, openai_events
+from page_inputs import fixture_payload
 from unavailable import unavailable
 
 from upstream_tls import bridge
@@ -78,16 +79,6 @@ def gallery() -> list[dict]:
     output = subprocess.run(["node", "--input-type=module", "-e", script], cwd=WEB, capture_output=True, text=True,
                             check=True).stdout
     return json.loads(output)
-
-
-def fixture_payload(path: Path) -> dict:
-    """A fixture config with its `# options:` line as the form's fields."""
-    text = path.read_text()
-    options = {"mode": "production"}
-    match = re.match(r"# options: (.*)", text)
-    if match:
-        options.update(pair.split("=", 1) for pair in match.group(1).split())
-    return {"config": text, "options": options}
 
 
 CONFIGS = sorted([*(ROOT / "tests" / "fixtures").rglob("*.conf"), *(ROOT / "examples").rglob("*.conf")])

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from page_inputs import self_signed_pem
 
 from upstream_tls import bridge
 from upstream_tls.page.files import host_text
@@ -81,12 +81,7 @@ def page(**payload) -> dict:
 
 @pytest.fixture(scope="module")
 def chain_pem(tmp_path_factory) -> str:
-    folder = tmp_path_factory.mktemp("pki")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                    "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem"), "-days", "30",
-                    "-subj", "/CN=api.internal", "-addext", "subjectAltName=DNS:api.internal"],
-                   check=True, capture_output=True)
-    return (folder / "cert.pem").read_text()
+    return self_signed_pem(tmp_path_factory.mktemp("pki"))
 
 
 def test_the_verdict_is_the_likeliest_cause_and_the_list_starts_with_it(chain_pem):
