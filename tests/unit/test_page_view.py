@@ -224,3 +224,16 @@ def test_on_real_reports_the_verdict_is_the_diagnosis_top_cause_in_page_words(na
     causes = result["diagnosis"]["causes"] if result["diagnosis"] else []
     assert result["page"]["verdict"]["cause"] == (causes[0]["cause"] if causes else None)
     assert [text for text in words(result["page"]) if CLI_WORDS.search(text)] == []
+
+
+def test_an_mtls_upstream_points_at_the_fields_that_let_the_fix_write_the_client_certificate():
+    config = CONFIG.replace("proxy_ssl_verify off;", "proxy_ssl_verify on; proxy_ssl_trusted_certificate /etc/ca.pem; "
+                                                     "proxy_ssl_name api.internal;")
+    log = LOG_18.replace("upstream SSL certificate verify error: (18:self-signed certificate)",
+                         "SSL_do_handshake() failed (SSL: error:0A00045C:SSL routines::tlsv13 alert certificate "
+                         "required:SSL alert number 116)")
+    asked = page(config=config, log=log)["verdict"]
+    assert asked["cause"] == "client-certificate-required"
+    assert "“Client certificate path” and “Client key path”" in asked["steps"][1]
+    given = page(config=config, log=log, options={"client_cert": "/etc/nginx/c.pem", "client_key": "/etc/nginx/c.key"})
+    assert "`proxy_ssl_certificate /etc/nginx/c.pem;`" in given["verdict"]["steps"][0]

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from ..causes import CAUSES
 from .items import SIDE_WORDS, capitalised, decapitalised
+from .words import CLIENT_FIELDS
 
 # Causes whose client sees another status than 502: the upstream answers it.
 NOT_A_502 = frozenset({"client-certificate-required", "client-certificate-rejected", "http-to-https-port",
                        "host-header-mismatch"})
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+# Causes the fix repairs once the person fills in a field it cannot guess.
+FIELDS_THAT_FIX = {"client-certificate-required":
+                   f"Type their paths into {CLIENT_FIELDS} under Fix options: the fix then writes both."}
 THIN_EVIDENCE = "paste the error.log line nginx wrote for the 502 (it has `upstream:` in it)."
 
 
@@ -62,6 +66,8 @@ def from_cause(top: dict, basis: str, next_steps: list[str], outstanding: list[s
     elif top["status"] == "unsafe-cause" and top["note"]:
         steps = [f"{top['action']}.", f"Not applied automatically: {top['note'].removeprefix('unsafe: ')} "
                                       "(Dev mode applies it)."]
+    elif status == "by-hand" and top["cause"] in FIELDS_THAT_FIX:
+        steps = [f"{top['action']}.", FIELDS_THAT_FIX[top["cause"]]]
     else:
         steps = [f"{top['action']}.", f"{top['status_text']}."]
     steps += [f"Still needed: {decapitalised(line)}" for line in outstanding]
