@@ -59,6 +59,9 @@ class FixResult:
     # The check of `original` (the first round's): callers that show the
     # findings as well as the fix need not check the same text again.
     checked: Report | None = None
+    # `text` parsed, from the last round's check, which found nothing left to
+    # apply (None if the rounds ran out first): no need to parse it again.
+    fixed_config: Config | None = None
     applied: list[Finding] = field(default_factory=list)
     remaining: list[Finding] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -135,6 +138,7 @@ def fix(text: str, options: Options = DEFAULT_OPTIONS, name: str = DEFAULT_NAME,
             if edits.add(finding.fix.edits):
                 chosen.append(finding)
         if not chosen:
+            result.fixed_config = report.config
             break
         result.text = apply_edits(result.text, edits.merged(), report.offsets)
         result.applied.extend(chosen)

@@ -75,7 +75,7 @@ class PageView:
         files = changed_files(self.fixed.original, self.fixed.text, self.analysis.inputs.name) \
             if self.fixed and self.fixed.changed else None
         from .deploy import deploy_steps
-        deploy = deploy_steps(self.fixed.original, self.fixed.text, self.analysis.inputs.name, self.options,
+        deploy = deploy_steps(self.fixed, self.analysis.inputs.name, self.options,
                               (result["chain"] or {}).get("ca_bundle"), files) if self.fixed else []
         card = self._verdict(causes, findings, self._outstanding(), self._next_steps() if deploy else [])
         return {

@@ -8,14 +8,16 @@ import re
 import shlex
 
 from ..context import Context
+from ..engine import FixResult
 from ..options import Options, is_public_bundle
 from ..parse import parse
 from ..probe import addresses, verify_command
 
 TRUST_FILE = re.compile(r"^[ \t]*(?:proxy|grpc|uwsgi)_ssl_trusted_certificate[ \t]+(\S+?);", re.M)
 CLIENT_FILES = re.compile(r"^[ \t]*(?:proxy|grpc|uwsgi)_ssl_certificate(?:_key)?[ \t]+(\S+?);", re.M)
-# Past this size the fixed text is not parsed a second time for the probe
-# commands: that would add seconds to every keystroke's analysis.
+# Past this size the checklist has no probe steps: where the fix's own parse
+# of its text is not at hand (its rounds ran out), parsing it again would add
+# seconds to every keystroke's analysis.
 PROBE_LIMIT = 200_000
 SHOWN_PROBE_STEPS = 3
 
@@ -62,12 +64,12 @@ def config_steps(files: list[dict] | None) -> list[dict]:
             for entry in files]
 
 
-def probe_steps(fixed: str, name: str, options: Options) -> list[dict]:
+def probe_steps(fixed: FixResult, name: str, options: Options) -> list[dict]:
     """The trust check for each upstream address the fixed config verifies,
     against the trust file it names there."""
-    if not options.production or len(fixed) > PROBE_LIMIT or "_ssl_verify on;" not in fixed:
+    if not options.production or len(fixed.text) > PROBE_LIMIT or "_ssl_verify on;" not in fixed.text:
         return []
-    config = parse(fixed, name)
+    config = fixed.fixed_config or parse(fixed.text, name)
     if config.diagnostics:
         return []
     commands: dict[str, str] = {}
@@ -81,13 +83,13 @@ def probe_steps(fixed: str, name: str, options: Options) -> list[dict]:
                  "Verify return code: 0 (ok)") for address, command in list(commands.items())[:SHOWN_PROBE_STEPS]]
 
 
-def deploy_steps(original: str, fixed: str, name: str, options: Options, bundle: dict | None,
+def deploy_steps(fixed: FixResult, name: str, options: Options, bundle: dict | None,
                  files: list[dict] | None) -> list[dict]:
     """The checklist; empty when the fix changes nothing."""
-    if fixed == original:
+    if not fixed.changed:
         return []
     return [
-        *trust_steps(original, fixed, bundle),
+        *trust_steps(fixed.original, fixed.text, bundle),
         *config_steps(files),
         step("Check the config.", "sudo nginx -t", "syntax is ok … test is successful"),
         step("Reload nginx (running connections finish on the old config).", "sudo nginx -s reload"),
