@@ -25,7 +25,7 @@ from .output.llm import answer_payload, prepared_payload, stream_payload
 from .output.text import chain_lines
 from .page import PageView, empty_page, option_fields, unreadable_page
 from .parse import DEFAULT_NAME, InputError
-from .redact import redact
+from .redact import redact, redact_together
 from .rules import RULES_BY_CODE
 
 # The page lists this many upstreams' openssl commands; the rest are counted.
@@ -96,12 +96,15 @@ def _chain_payload(analysis) -> dict | None:
 def _redaction_payload(text: str, log: str, chain: str) -> dict:
     """The config as the Share panel shows it, and the log and chain as a
     share link or "keep my input" carries them: secrets replaced (a chain's
-    certificates are public and stay)."""
-    redaction = redact(text)
+    certificates are public and stay). Redacted together, so a secret found
+    in one part is gone from the others too."""
+    evidence = [part for part in (log, chain) if part.strip()]
+    redaction, *others = redact_together([text, *evidence]) if evidence else (redact(text),)
+    redacted = iter(other.text for other in others)
     return {"text": redaction.text, "summary": redaction.summary(),
             "report": [redacted_payload(entry) for entry in redaction.report[:SHOWN_ITEMS]],
             "report_total": len(redaction.report),
-            "log": redact(log).text if log.strip() else "", "chain": redact(chain).text if chain.strip() else ""}
+            "log": next(redacted) if log.strip() else "", "chain": next(redacted) if chain.strip() else ""}
 
 
 def analyze(payload: dict) -> dict:

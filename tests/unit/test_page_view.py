@@ -210,6 +210,15 @@ def test_redacted_log_and_chain_are_what_keep_and_share_carry(chain_pem):
     assert redaction["chain"] == chain_pem
 
 
+def test_a_secret_of_the_config_is_gone_from_the_log_a_share_link_carries():
+    secret = "Zx9kQ2mL7pR4tV8wAb12Cd34"
+    config = CONFIG.replace("proxy_ssl_verify off;", f'proxy_set_header Authorization "Bearer {secret}";')
+    log = LOG_18.replace("GET /api/", f"GET /api/cb?t={secret}")
+    reply = json.loads(bridge.handle("analyze", json.dumps({"config": config, "log": log})))
+    redaction = reply["result"]["redaction"]
+    assert secret not in redaction["text"] and secret not in redaction["log"]
+    assert "t=REDACTED_BEARER_1" in redaction["log"] and "REDACTED_BEARER_1" in redaction["text"]
+
 
 @pytest.mark.parametrize("name", sorted(FIELD_CASES))
 def test_on_real_reports_the_verdict_is_the_diagnosis_top_cause_in_page_words(name):
